@@ -1,0 +1,75 @@
+// swift-tools-version:6.1
+// The targets, and what each may import, are described in docs/ARCHITECTURE.md.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .unsafeFlags(["-require-explicit-sendable"]),
+]
+
+// MARK: - C libraries from Debian (module.modulemap + shim.h each)
+let systemLibraries: [Target] = [
+    .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+    .systemLibrary(name: "CGSSAPI", providers: [.apt(["libkrb5-dev"])]),
+]
+
+// MARK: - CIMModel: values, instances, schemas (shared by client and simulator)
+let modelTargets: [Target] = [
+    .target(name: "CIMModel", swiftSettings: swiftSettings),
+    .executableTarget(name: "schemagen", dependencies: ["CIMModel"], swiftSettings: swiftSettings),
+    .testTarget(name: "CIMModelTests", dependencies: ["CIMModel"], swiftSettings: swiftSettings),
+]
+
+// MARK: - WSMan: the protocol, no I/O
+let wsmanTargets: [Target] = [
+]
+
+// MARK: - Transport: HTTP(S) over libcurl multi
+let transportTargets: [Target] = [
+]
+
+// MARK: - Simulator: the loopback WinRM fleet
+let simulatorTargets: [Target] = [
+]
+
+// MARK: - CIM: CimSession
+let cimTargets: [Target] = [
+]
+
+// MARK: - Inventory: collector, store, diff, queries
+let inventoryTargets: [Target] = [
+]
+
+// MARK: - The command line
+let cliTargets: [Target] = [
+    .executableTarget(
+        name: "cimsweep",
+        dependencies: [
+            "CIMModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+]
+
+let package = Package(
+    name: "cimsweep",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cimsweep", targets: ["cimsweep"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: systemLibraries + modelTargets + wsmanTargets + transportTargets + simulatorTargets
+        + cimTargets + inventoryTargets + cliTargets
+)

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `cimsweep` command: agentless CIM inventory over WS-Management.
+@main
+struct Cimsweep: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cimsweep",
+        abstract: "Agentless Windows (and OMI) inventory over WS-Management: collect, store, diff.",
+        discussion: ExitCodes.helpText,
+        version: "0.1.0",
+        subcommands: [ClassesCommand.self]
+    )
+}
