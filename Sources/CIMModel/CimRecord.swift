@@ -107,3 +107,23 @@ public enum CimDateTimeValue: Sendable, Hashable, Codable, CustomStringConvertib
         try container.encode(description)
     }
 }
+
+extension CimRecord {
+    /// The properties of `instance` that this record, read from it, does not give back unchanged:
+    /// empty means the record holds everything the schema declares. Properties the schema lacks
+    /// are not counted here; `CimClassSchema.check(_:)` reports them as `.unknownProperty`.
+    ///
+    /// A scalar sent for an array property counts as kept when the record holds it as a
+    /// one-element array.
+    public func lostProperties(from instance: CimInstance) -> [String] {
+        let written = cimInstance(host: instance.host)
+        return instance.properties.compactMap { property in
+            guard let declared = Self.schema.property(named: property.name) else { return nil }
+            var sent = property.value
+            if declared.type.isArray, !sent.isNull {
+                if case .array = sent {} else { sent = .array([sent]) }
+            }
+            return written[declared.name] == sent ? nil : property.name
+        }
+    }
+}
