@@ -50,7 +50,7 @@ public struct CimRecordError: Error, Sendable, Hashable, CustomStringConvertible
 
     public var description: String {
         "\(host ?? "(unknown host)"): \(className).\(property): expected \(expected), got \(actual). "
-            + "The host's provider differs from schemas/\(className); run `cimsweep get … --check-schema` to see how"
+            + "The host's provider differs from the class's file in schemas/; `cimsweep get … --check-schema` shows how"
     }
 }
 
