@@ -1,0 +1,393 @@
+import CIMModel
+import CLibXML2
+import Foundation
+
+/// The SAX2 side of `WSManResponseParser`: walks the SOAP structure, captures headers, faults and
+/// items into an `XMLArena`, and hands each finished capture to a decoder.
+final class ParserCore {
+    private let context: WSManResponseContext
+    private let limits: WSManParserLimits
+    private let onItem: (EnumerationItem) -> Void
+    let names = NameTable()
+    private lazy var decoder = ItemDecoder(names: names, context: context)
+    private var ctxt: xmlParserCtxtPtr?
+
+    private var failure: WSManParseError?
+    private var libxmlError: WSManParseError?
+    private var bytesFed = 0
+    private var sawContent = false
+
+    // Where we are in the SOAP structure.
+    private var depth = 0
+    private var inBody = false
+    private var bodyHasChild = false
+    private var responseDepth: Int?
+    private var itemsDepth: Int?
+    private var envelopeClosed = false
+
+    // The subtree being captured.
+    private enum Capture { case header, fault, identify, context, item, instance, skip }
+    private var capture: Capture?
+    private var captureDepth = 0
+    private var arena = XMLArena()
+    private var openNodes: [Int32] = []
+
+    // Namespace declarations in scope, for QName-valued text (fault codes).
+    private var scopePrefixes: [UnsafePointer<xmlChar>?] = []
+    private var scopeURIs: [UnsafePointer<xmlChar>?] = []
+    private var scopeCounts: [Int32] = []
+
+    // What the response said.
+    private var action: String?
+    private var enumerationContext: String?
+    private var isEndOfSequence = false
+    private var sawEnumerationResponse = false
+    private var sawReleaseResponse = false
+    private var itemCount = 0
+    private var result: WSManResponse?
+
+    init(context: WSManResponseContext, limits: WSManParserLimits, onItem: @escaping (EnumerationItem) -> Void) {
+        self.context = context
+        self.limits = limits
+        self.onItem = onItem
+    }
+
+    deinit {
+        if let ctxt { xmlFreeParserCtxt(ctxt) }
+    }
+
+    // MARK: Feeding
+
+    func feed(_ bytes: UnsafeRawBufferPointer) throws(WSManParseError) {
+        if let failure { throw failure }
+        guard !bytes.isEmpty else { return }
+        if bytesFed + bytes.count > limits.maxBytes {
+            fail(.limitExceeded, expected: "a body of at most \(limits.maxBytes) bytes",
+                 found: "more than \(limits.maxBytes) bytes", offset: limits.maxBytes)
+            throw failure!
+        }
+        if !sawContent { sawContent = bytes.contains { !XMLArena.isSpace($0) } }
+        let context = try parserContext()
+        bytesFed += bytes.count
+        let status = xmlParseChunk(context, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count), 0)
+        try check(status, terminating: false)
+    }
+
+    func finish() throws(WSManParseError) -> WSManResponse {
+        if let failure { throw failure }
+        guard sawContent else {
+            throw WSManParseError(kind: .emptyBody, byteOffset: bytesFed, expected: "a SOAP envelope",
+                                  found: bytesFed == 0 ? "an empty body" : "only whitespace")
+        }
+        let context = try parserContext()
+        let status = xmlParseChunk(context, nil, 0, 1)
+        try check(status, terminating: true)
+        guard envelopeClosed else {
+            throw WSManParseError(kind: .truncated, byteOffset: bytesFed, expected: "the end of the s:Envelope",
+                                  found: "the end of the body after \(bytesFed) bytes")
+        }
+        return try response()
+    }
+
+    private func check(_ status: Int32, terminating: Bool) throws(WSManParseError) {
+        if let failure { throw failure }
+        guard status != 0 else { return }
+        let error = libxmlError ?? WSManParseError(kind: .malformed, byteOffset: bytesFed,
+                                                   expected: "well-formed XML", found: "libxml2 error \(status)")
+        failure = terminating && !envelopeClosed
+            ? WSManParseError(kind: .truncated, byteOffset: error.byteOffset, line: error.line,
+                              expected: "the rest of the s:Envelope", found: error.found)
+            : error
+        throw failure!
+    }
+
+    private func parserContext() throws(WSManParseError) -> xmlParserCtxtPtr {
+        if let ctxt { return ctxt }
+        var handler = xmlSAXHandler()
+        handler.initialized = 0xDEED_BEAF  // XML_SAX2_MAGIC: namespace-aware SAX2 callbacks
+        handler.startElementNs = { user, localName, _, uri, namespaceCount, namespaces, attributeCount, _, attributes in
+            ParserCore.from(user).startElement(localName, uri, namespaceCount, namespaces, attributeCount, attributes)
+        }
+        handler.endElementNs = { user, _, _, _ in ParserCore.from(user).endElement() }
+        handler.characters = { user, bytes, count in ParserCore.from(user).characters(bytes, count) }
+        handler.cdataBlock = { user, bytes, count in ParserCore.from(user).characters(bytes, count) }
+        handler.internalSubset = { user, name, _, _ in ParserCore.from(user).refuseDoctype(name) }
+        handler.externalSubset = { user, name, _, _ in ParserCore.from(user).refuseDoctype(name) }
+        handler.entityDecl = { user, name, _, _, _, _ in ParserCore.from(user).refuseDoctype(name) }
+        handler.serror = { user, error in ParserCore.from(user).record(error) }
+        let user = Unmanaged.passUnretained(self).toOpaque()
+        guard let created = xmlCreatePushParserCtxt(&handler, user, nil, 0, nil) else {
+            throw WSManParseError(kind: .malformed, byteOffset: 0, expected: "a libxml2 parser",
+                                  found: "libxml2 could not allocate a parser context")
+        }
+        // No NOENT (entities are never substituted), no DTDLOAD/DTDATTR, and NONET so nothing is
+        // ever fetched; DOCTYPE itself is refused by the internalSubset callback.
+        _ = xmlCtxtUseOptions(created, Int32(XML_PARSE_NONET.rawValue))
+        ctxt = created
+        return created
+    }
+
+    private static func from(_ user: UnsafeMutableRawPointer?) -> ParserCore {
+        Unmanaged<ParserCore>.fromOpaque(user!).takeUnretainedValue()
+    }
+
+    // MARK: Errors
+
+    private var position: (offset: Int, line: Int?) {
+        guard let ctxt, let input = ctxt.pointee.input else { return (bytesFed, nil) }
+        let i = input.pointee
+        var offset = Int(i.consumed)
+        if let cur = i.cur, let base = i.base { offset += base.distance(to: cur) }
+        return (offset, Int(i.line))
+    }
+
+    private func fail(_ kind: WSManParseError.Kind, expected: String, found: String, offset: Int? = nil) {
+        guard failure == nil else { return }
+        let (at, line) = position
+        failure = WSManParseError(kind: kind, byteOffset: offset ?? at, line: offset == nil ? line : nil,
+                                  expected: expected, found: found)
+        if let ctxt { xmlStopParser(ctxt) }
+    }
+
+    private func record(_ error: xmlErrorPtr?) {
+        guard libxmlError == nil, let error else { return }
+        let message = error.pointee.message.map { String(cString: $0) } ?? "libxml2 error \(error.pointee.code)"
+        let trimmed = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        libxmlError = WSManParseError(kind: .malformed, byteOffset: position.offset, line: Int(error.pointee.line),
+                                      expected: "well-formed UTF-8 XML", found: trimmed)
+    }
+
+    private func refuseDoctype(_ name: UnsafePointer<xmlChar>?) {
+        let what = name.map { String(cString: $0) } ?? "?"
+        fail(.doctypeRefused, expected: "no DOCTYPE, DTD or entity declaration (refused by design)",
+             found: "a declaration of '\(what)'")
+    }
+
+    // MARK: SAX events
+
+    private func startElement(_ localName: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?,
+                              _ namespaceCount: Int32, _ namespaces: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
+                              _ attributeCount: Int32, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        guard failure == nil else { return }
+        let level = depth
+        depth += 1
+        if depth > limits.maxDepth {
+            return fail(.limitExceeded, expected: "elements nested at most \(limits.maxDepth) deep",
+                        found: "element '\(names[names.id(localName)])' at depth \(depth)")
+        }
+        if attributeCount > limits.maxAttributes {
+            return fail(.limitExceeded, expected: "at most \(limits.maxAttributes) attributes on an element",
+                        found: "\(attributeCount) attributes on '\(names[names.id(localName)])'")
+        }
+        scopeCounts.append(namespaceCount)
+        if namespaceCount > 0, let namespaces {
+            for n in 0..<Int(namespaceCount) {
+                scopePrefixes.append(namespaces[2 * n])
+                scopeURIs.append(namespaces[2 * n + 1])
+            }
+        }
+        let ns = names.id(uri), local = names.id(localName)
+        if let capture {
+            if capture != .skip { addNode(ns, local, attributeCount, attributes) }
+            return
+        }
+        switch level {
+        case 0:
+            guard ns == NameTable.Known.soap, local == NameTable.Known.envelope else {
+                return fail(.unexpectedContent, expected: "a SOAP 1.2 s:Envelope", found: describe(ns, local))
+            }
+        case 1 where ns == NameTable.Known.soap && local == NameTable.Known.header:
+            begin(.header, level, ns, local, attributeCount, attributes)
+        case 1 where ns == NameTable.Known.soap && local == NameTable.Known.body:
+            inBody = true
+        case 2 where inBody:
+            bodyHasChild = true
+            startBodyChild(level, ns, local, attributeCount, attributes)
+        case 3 where responseDepth == 2:
+            if local == NameTable.Known.enumerationContext, ns == NameTable.Known.enumeration {
+                begin(.context, level, ns, local, attributeCount, attributes)
+            } else if local == NameTable.Known.items, ns == NameTable.Known.wsman || ns == NameTable.Known.enumeration {
+                itemsDepth = level
+            } else if local == NameTable.Known.endOfSequence, ns == NameTable.Known.wsman || ns == NameTable.Known.enumeration {
+                isEndOfSequence = true
+                begin(.skip, level, ns, local, attributeCount, attributes)
+            } else {
+                begin(.skip, level, ns, local, attributeCount, attributes)
+            }
+        case 4 where itemsDepth == 3:
+            begin(.item, level, ns, local, attributeCount, attributes)
+        default:
+            begin(.skip, level, ns, local, attributeCount, attributes)
+        }
+    }
+
+    private func startBodyChild(_ level: Int, _ ns: Int32, _ local: Int32, _ attributeCount: Int32,
+                                _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        let expecting = context.expecting
+        if ns == NameTable.Known.soap, local == NameTable.Known.fault {
+            return begin(.fault, level, ns, local, attributeCount, attributes)
+        }
+        switch expecting {
+        case .enumerate, .pull:
+            let wanted = expecting == .enumerate ? NameTable.Known.enumerateResponse : NameTable.Known.pullResponse
+            guard ns == NameTable.Known.enumeration, local == wanted else { break }
+            sawEnumerationResponse = true
+            responseDepth = level
+            return
+        case .release:
+            guard ns == NameTable.Known.enumeration, local == NameTable.Known.releaseResponse else { break }
+            sawReleaseResponse = true
+            return begin(.skip, level, ns, local, attributeCount, attributes)
+        case .identify:
+            // Windows: wsmid:IdentifyResponse; OMI: the same element in the SOAP namespace.
+            guard local == NameTable.Known.identifyResponse,
+                  ns == NameTable.Known.identity || ns == NameTable.Known.soap else { break }
+            return begin(.identify, level, ns, local, attributeCount, attributes)
+        case .get:
+            return begin(result == nil ? .instance : .skip, level, ns, local, attributeCount, attributes)
+        }
+        fail(.unexpectedContent, expected: Self.expectedBody(expecting), found: describe(ns, local))
+    }
+
+    private static func expectedBody(_ kind: WSManResponseKind) -> String {
+        switch kind {
+        case .identify: "wsmid:IdentifyResponse or s:Fault"
+        case .get: "an instance or s:Fault"
+        case .enumerate: "n:EnumerateResponse or s:Fault"
+        case .pull: "n:PullResponse or s:Fault"
+        case .release: "an empty body, n:ReleaseResponse or s:Fault"
+        }
+    }
+
+    private func describe(_ ns: Int32, _ local: Int32) -> String {
+        ns == NameTable.Known.empty ? "element '\(names[local])' (no namespace)"
+            : "element '\(names[local])' in namespace \(names[ns])"
+    }
+
+    private func begin(_ kind: Capture, _ level: Int, _ ns: Int32, _ local: Int32, _ attributeCount: Int32,
+                       _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        capture = kind
+        captureDepth = level
+        guard kind != .skip else { return }
+        arena.reset()
+        openNodes.removeAll(keepingCapacity: true)
+        addNode(ns, local, attributeCount, attributes)
+    }
+
+    private func addNode(_ ns: Int32, _ local: Int32, _ attributeCount: Int32,
+                         _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        let index = arena.append(namespace: ns, localName: local, parent: openNodes.last ?? -1)
+        openNodes.append(index)
+        guard attributeCount > 0, let attributes else { return }
+        for a in 0..<Int(attributeCount) {
+            let base = 5 * a
+            guard let begin = attributes[base + 3], let end = attributes[base + 4] else { continue }
+            let value = String(decoding: UnsafeBufferPointer(start: begin, count: begin.distance(to: end)), as: UTF8.self)
+            let attributeNS = names.id(attributes[base + 2]), attributeName = names.id(attributes[base])
+            arena.attributes.append(.init(namespace: attributeNS, localName: attributeName, value: value))
+            arena.nodes[Int(index)].attributeCount += 1
+            if attributeNS == NameTable.Known.xsi, attributeName == NameTable.Known.nil {
+                let flag = value.trimmingCharacters(in: .whitespaces)
+                arena.nodes[Int(index)].isNil = flag == "true" || flag == "1"
+            }
+        }
+    }
+
+    private func characters(_ bytes: UnsafePointer<xmlChar>?, _ count: Int32) {
+        guard failure == nil, let capture, capture != .skip, let node = openNodes.last, let bytes else { return }
+        if arena.textLength(node) + Int(count) > limits.maxTextBytes {
+            return fail(.limitExceeded, expected: "text nodes of at most \(limits.maxTextBytes) bytes",
+                        found: "a longer text in '\(names[arena.nodes[Int(node)].localName])'")
+        }
+        arena.appendText(UnsafeBufferPointer(start: bytes, count: Int(count)), to: node)
+    }
+
+    private func endElement() {
+        guard failure == nil else { return }
+        depth -= 1
+        if let capture {
+            if capture != .skip, let node = openNodes.popLast() {
+                if capture == .fault, arena.nodes[Int(node)].localName == NameTable.Known.value {
+                    arena.nodes[Int(node)].resolvedQName = resolveQName(arena.trimmedText(node))
+                }
+            }
+            if depth == captureDepth {
+                self.capture = nil
+                if capture != .skip { finishCapture(capture) }
+            }
+        } else if depth == 0 {
+            envelopeClosed = true
+        } else if depth == itemsDepth {
+            itemsDepth = nil
+        } else if depth == responseDepth {
+            responseDepth = nil
+        }
+        let declared = Int(scopeCounts.removeLast())
+        if declared > 0 {
+            scopePrefixes.removeLast(declared)
+            scopeURIs.removeLast(declared)
+        }
+    }
+
+    /// Resolves `prefix:local` against the declarations in scope (SOAP fault codes are QNames).
+    private func resolveQName(_ text: String) -> (namespace: String, localName: String) {
+        guard let colon = text.firstIndex(of: ":") else { return ("", text) }
+        let prefix = String(text[..<colon]), local = String(text[text.index(after: colon)...])
+        for i in stride(from: scopePrefixes.count - 1, through: 0, by: -1) {
+            let declared = scopePrefixes[i].map { String(cString: $0) } ?? ""
+            if declared == prefix { return (scopeURIs[i].map { String(cString: $0) } ?? "", local) }
+        }
+        return ("", local)
+    }
+
+    private func finishCapture(_ kind: Capture) {
+        switch kind {
+        case .header:
+            for child in arena.children(0) where arena.nodes[Int(child)].namespace == NameTable.Known.addressing {
+                switch arena.nodes[Int(child)].localName {
+                case NameTable.Known.action: action = arena.trimmedText(child)
+                case NameTable.Known.relatesTo: checkRelatesTo(arena.trimmedText(child))
+                default: break
+                }
+            }
+        case .fault:
+            result = .fault(WSManFault(arena: arena, root: 0, names: names, action: action, host: context.host))
+        case .identify:
+            result = .identify(IdentifyResponse(arena: arena, root: 0, names: names))
+        case .context:
+            enumerationContext = arena.trimmedText(0)
+        case .item:
+            itemCount += 1
+            onItem(decoder.decodeItem(arena, 0))
+        case .instance:
+            result = .get(decoder.decodeItem(arena, 0))
+        case .skip:
+            break
+        }
+    }
+
+    private func checkRelatesTo(_ relatesTo: String) {
+        guard let expected = context.relatesTo, !expected.isEmpty else { return }
+        if relatesTo.lowercased() != expected.lowercased() {
+            fail(.relatesToMismatch, expected: "a:RelatesTo \(expected) (the request's MessageID)",
+                 found: "a:RelatesTo \(relatesTo): a response to another request")
+        }
+    }
+
+    // MARK: Result
+
+    private func response() throws(WSManParseError) -> WSManResponse {
+        if let result { return result }
+        switch context.expecting {
+        case .enumerate where sawEnumerationResponse, .pull where sawEnumerationResponse:
+            return .enumeration(EnumerationBatch(context: enumerationContext, isEndOfSequence: isEndOfSequence,
+                                                 itemCount: itemCount))
+        case .release where sawReleaseResponse || !bodyHasChild:
+            return .release
+        default:
+            throw WSManParseError(kind: .unexpectedContent, byteOffset: bytesFed,
+                                  expected: Self.expectedBody(context.expecting) + " in s:Body",
+                                  found: inBody ? "an empty s:Body" : "no s:Body")
+        }
+    }
+}
