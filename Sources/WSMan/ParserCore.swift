@@ -14,6 +14,7 @@ final class ParserCore {
 
     private var failure: WSManParseError?
     private var libxmlError: WSManParseError?
+    private var libxmlErrorIsFatal = false
     private var bytesFed = 0
     private var sawContent = false
 
@@ -149,8 +150,13 @@ final class ParserCore {
         if let ctxt { xmlStopParser(ctxt) }
     }
 
+    /// Keeps the first fatal error (or the first error, until a fatal one comes): libxml2 reports
+    /// recoverable namespace errors too, and those must not hide the reason parsing stopped.
     private func record(_ error: xmlErrorPtr?) {
-        guard libxmlError == nil, let error else { return }
+        guard let error else { return }
+        let isFatal = error.pointee.level == XML_ERR_FATAL
+        guard libxmlError == nil || (isFatal && !libxmlErrorIsFatal) else { return }
+        libxmlErrorIsFatal = isFatal
         let message = error.pointee.message.map { String(cString: $0) } ?? "libxml2 error \(error.pointee.code)"
         let trimmed = message.trimmingCharacters(in: .whitespacesAndNewlines)
         libxmlError = WSManParseError(kind: .malformed, byteOffset: position.offset, line: Int(error.pointee.line),
