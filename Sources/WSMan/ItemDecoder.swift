@@ -72,8 +72,6 @@ struct ItemDecoder {
     private func decodeProperties(_ arena: XMLArena, of element: Int32, className: String, namespace: String,
                                   issues: inout [SchemaIssue], itemEPR: inout CimReference?) -> CimInstance {
         let schema = cache.view(className: className, namespace: namespace, context: context)
-        var instance = CimInstance(className: className, namespace: namespace, host: context.host,
-                                   keyNames: schema?.keys ?? [])
         // Group repeated elements (arrays) while keeping the order of first appearance.
         var groups: [(name: Int32, nodes: [Int32])] = []
         for child in arena.children(element) {
@@ -90,16 +88,21 @@ struct ItemDecoder {
                 groups.append((c.localName, [child]))
             }
         }
+        // Built as one array: names are already unique, so no per-property lookups.
+        var properties: [CimProperty] = []
+        properties.reserveCapacity(groups.count)
         for group in groups {
             let name = names[group.name]
             let declared = schema?.type(of: group.name, names: names)
             if schema?.isOwn == true, declared == nil {
                 issues.append(SchemaIssue(className: className, property: name, kind: .unknownProperty))
             }
-            instance.set(name, decodeProperty(arena, group.nodes, declared, className: className, name: name,
-                                              issues: &issues))
+            properties.append(CimProperty(name: name, value: decodeProperty(arena, group.nodes, declared,
+                                                                            className: className, name: name,
+                                                                            issues: &issues)))
         }
-        return instance
+        return CimInstance(className: className, namespace: namespace, host: context.host, properties: properties,
+                           keyNames: schema?.keys ?? [])
     }
 
     private func decodeProperty(_ arena: XMLArena, _ nodes: [Int32], _ type: CimType?, className: String,
