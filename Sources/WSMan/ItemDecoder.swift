@@ -8,16 +8,22 @@ import CIMModel
 /// Values follow the schema of the class when it is known; otherwise they are strings, with
 /// structure (datetime wrappers, EPRs, embedded instances, repeated elements) read as such.
 struct ItemDecoder {
-    let names: NameTable
     let context: WSManResponseContext
-    private let cache = SchemaCache()
+    private var cache = SchemaCache()
+    /// The parser's names, lent for the duration of one `decodeItem` call.
+    private var names = NameTable()
 
-    init(names: NameTable, context: WSManResponseContext) {
-        self.names = names
+    init(context: WSManResponseContext) {
         self.context = context
     }
 
-    func decodeItem(_ arena: XMLArena, _ root: Int32) -> EnumerationItem {
+    mutating func decodeItem(_ arena: XMLArena, _ root: Int32, names: inout NameTable) -> EnumerationItem {
+        swap(&self.names, &names)
+        defer { swap(&self.names, &names) }
+        return decodeItem(arena, root)
+    }
+
+    private mutating func decodeItem(_ arena: XMLArena, _ root: Int32) -> EnumerationItem {
         let node = arena.nodes[Int(root)]
         var issues: [SchemaIssue] = []
         var instance: CimInstance?
@@ -45,7 +51,7 @@ struct ItemDecoder {
 
     // MARK: Instances
 
-    private func decodeInstance(_ arena: XMLArena, _ element: Int32, issues: inout [SchemaIssue],
+    private mutating func decodeInstance(_ arena: XMLArena, _ element: Int32, issues: inout [SchemaIssue],
                                 itemEPR: inout CimReference?) -> CimInstance {
         let node = arena.nodes[Int(element)]
         if node.namespace == NameTable.Known.wsman, node.localName == NameTable.Known.xmlFragment {
@@ -57,7 +63,7 @@ struct ItemDecoder {
     }
 
     /// The CIM namespace of a class URI `…/wmi/<ns>/<Class>`; the requested namespace otherwise.
-    private func cimNamespace(_ uri: Int32) -> String {
+    private mutating func cimNamespace(_ uri: Int32) -> String {
         if let known = cache.namespaces[uri] { return known }
         let text = names[uri]
         var ns = context.defaultNamespace ?? ""
@@ -69,57 +75,73 @@ struct ItemDecoder {
         return ns
     }
 
-    private func decodeProperties(_ arena: XMLArena, of element: Int32, className: String, namespace: String,
+    private mutating func decodeProperties(_ arena: XMLArena, of element: Int32, className: String, namespace: String,
                                   issues: inout [SchemaIssue], itemEPR: inout CimReference?) -> CimInstance {
         let schema = cache.view(className: className, namespace: namespace, context: context)
-        // Group repeated elements (arrays) while keeping the order of first appearance.
-        var groups: [(name: Int32, nodes: [Int32])] = []
+        let isOwnSchema = schema.map { cache.views[$0].isOwn } ?? false
+        let keyNames = schema.map { cache.views[$0].schema.keys } ?? []
+        // Group repeated elements (arrays) in order of first appearance. Repeats are adjacent on
+        // the wire, so a group is a run of siblings: (first node, count), no per-property arrays.
+        var runs: [(name: Int32, first: Int32, count: Int32)] = []
+        runs.reserveCapacity(64)
+        var scattered = false
         for child in arena.children(element) {
             let c = arena.nodes[Int(child)]
             if c.namespace == NameTable.Known.cimCommon, c.localName == NameTable.Known.location {
                 itemEPR = decodeReference(arena, child)  // [MS-WSMV] 4.1.1: the instance's own EPR
+                runs.append((-1, child, 0))  // a barrier: a run never spans it
                 continue
             }
-            if let last = groups.indices.last, groups[last].name == c.localName {
-                groups[last].nodes.append(child)
-            } else if let earlier = groups.firstIndex(where: { $0.name == c.localName }) {
-                groups[earlier].nodes.append(child)
+            if let last = runs.indices.last, runs[last].name == c.localName {
+                runs[last].count += 1
             } else {
-                groups.append((c.localName, [child]))
+                if !scattered, runs.contains(where: { $0.name == c.localName }) { scattered = true }
+                runs.append((c.localName, child, 1))
             }
         }
-        // Built as one array: names are already unique, so no per-property lookups.
         var properties: [CimProperty] = []
-        properties.reserveCapacity(groups.count)
-        for group in groups {
-            let name = names[group.name]
-            let declared = schema?.type(of: group.name, names: names)
-            if schema?.isOwn == true, declared == nil {
+        properties.reserveCapacity(runs.count)
+        var done = Set<Int32>()
+        for run in runs where run.name >= 0 {
+            var nodes = Self.siblings(arena, run.first, run.count)
+            if scattered {
+                // The same name in separate runs: one array, in document order.
+                guard done.insert(run.name).inserted else { continue }
+                nodes = Siblings(runs.filter { $0.name == run.name }
+                    .flatMap { Self.siblings(arena, $0.first, $0.count).indices(in: arena) })
+            }
+            let name = names[run.name]
+            let declared = schema.flatMap { cache.type(view: $0, name: run.name, names: names) }
+            if isOwnSchema, declared == nil {
                 issues.append(SchemaIssue(className: className, property: name, kind: .unknownProperty))
             }
-            properties.append(CimProperty(name: name, value: decodeProperty(arena, group.nodes, declared,
-                                                                            className: className, name: name,
-                                                                            issues: &issues)))
+            properties.append(CimProperty(name: name, value: decodeProperty(arena, nodes, declared, className: className,
+                                                                            name: name, issues: &issues)))
         }
         return CimInstance(className: className, namespace: namespace, host: context.host, properties: properties,
-                           keyNames: schema?.keys ?? [])
+                           keyNames: keyNames)
     }
 
-    private func decodeProperty(_ arena: XMLArena, _ nodes: [Int32], _ type: CimType?, className: String,
+    /// `count` adjacent siblings starting at `first`.
+    private static func siblings(_ arena: XMLArena, _ first: Int32, _ count: Int32) -> Siblings {
+        Siblings(first: first, count: count)
+    }
+
+    private mutating func decodeProperty(_ arena: XMLArena, _ nodes: Siblings, _ type: CimType?, className: String,
                                 name: String, issues: inout [SchemaIssue]) -> CimValue {
         if nodes.count == 1, type?.isArray != true {
-            return decodeScalar(arena, nodes[0], type?.scalar, className: className, name: name, issues: &issues)
+            return decodeScalar(arena, nodes.first, type?.scalar, className: className, name: name, issues: &issues)
         }
-        if nodes.count == 1, arena.nodes[Int(nodes[0])].isNil { return .null }
+        if nodes.count == 1, arena.nodes[Int(nodes.first)].isNil { return .null }
         var elements: [CimValue] = []
         elements.reserveCapacity(nodes.count)
-        for node in nodes where !arena.nodes[Int(node)].isNil {
+        for node in nodes.indices(in: arena) where !arena.nodes[Int(node)].isNil {
             elements.append(decodeScalar(arena, node, type?.scalar, className: className, name: name, issues: &issues))
         }
         return .array(elements)
     }
 
-    private func decodeScalar(_ arena: XMLArena, _ index: Int32, _ scalar: CimType.Scalar?, className: String,
+    private mutating func decodeScalar(_ arena: XMLArena, _ index: Int32, _ scalar: CimType.Scalar?, className: String,
                               name: String, issues: inout [SchemaIssue]) -> CimValue {
         let node = arena.nodes[Int(index)]
         if node.isNil { return .null }
@@ -134,7 +156,7 @@ struct ItemDecoder {
     }
 
     /// A property element with children: a datetime wrapper, an EPR, or an embedded instance.
-    private func decodeStructured(_ arena: XMLArena, _ index: Int32, className: String, name: String,
+    private mutating func decodeStructured(_ arena: XMLArena, _ index: Int32, className: String, name: String,
                                   issues: inout [SchemaIssue]) -> CimValue {
         let first = arena.nodes[Int(index)].firstChild
         let child = arena.nodes[Int(first)]
@@ -195,51 +217,80 @@ struct ItemDecoder {
     }
 }
 
-/// Schema lookups, cached per parse: one registry lookup per class, one property lookup per name.
-final class SchemaCache {
-    var namespaces: [Int32: String] = [:]
-    private var views: [String: SchemaView?] = [:]
+/// The nodes of one property: a run of siblings, or (rarely) scattered repeats.
+struct Siblings {
+    var first: Int32
+    var count: Int
+    var scattered: [Int32]? = nil
 
-    func view(className: String, namespace: String, context: WSManResponseContext) -> SchemaView? {
-        let key = namespace + ":" + className
-        if let cached = views[key] { return cached }
-        var view: SchemaView?
-        if let own = lookup(className, namespace, context.schemas) {
-            view = SchemaView(schema: own, isOwn: true)
-        } else if let base = context.defaultClassName, base.lowercased() != className.lowercased(),
-                  let schema = lookup(base, namespace, context.schemas) {
-            // A derived class (Win32_TerminalService in a Win32_Service query): type what the
-            // asked-for class declares; extra properties stay strings without an issue.
-            view = SchemaView(schema: schema, isOwn: false)
-        }
-        views[key] = view
-        return view
+    init(first: Int32, count: Int32) {
+        self.first = first
+        self.count = Int(count)
     }
 
-    private func lookup(_ className: String, _ namespace: String, _ schemas: CimSchemaRegistry) -> CimClassSchema? {
-        guard !className.isEmpty else { return nil }
-        return namespace.isEmpty ? schemas.schema(className: className)
-            : schemas.schema(namespace: namespace, className: className)
+    init(_ nodes: [Int32]) {
+        first = nodes[0]
+        count = nodes.count
+        scattered = nodes
+    }
+
+    func indices(in arena: XMLArena) -> [Int32] {
+        if let scattered { return scattered }
+        var result: [Int32] = []
+        result.reserveCapacity(count)
+        var node = first
+        for _ in 0..<count {
+            result.append(node)
+            node = arena.nodes[Int(node)].nextSibling
+        }
+        return result
     }
 }
 
-/// One class schema with its property types indexed by interned name.
-final class SchemaView {
-    let schema: CimClassSchema
-    let isOwn: Bool
-    private var types: [Int32: CimType?] = [:]
-
-    init(schema: CimClassSchema, isOwn: Bool) {
-        self.schema = schema
-        self.isOwn = isOwn
+/// Schema lookups, cached per parse: one registry lookup per class, one property lookup per name.
+/// Plain values (no classes), so using them costs no runtime exclusivity checks.
+struct SchemaCache {
+    /// One class schema with its property types indexed by interned name.
+    struct View {
+        let schema: CimClassSchema
+        /// The item's own class; false when typing a derived class by the class asked for.
+        let isOwn: Bool
+        var types: [Int32: CimType?] = [:]
     }
 
-    var keys: [String] { schema.keys }
+    var namespaces: [Int32: String] = [:]
+    private(set) var views: [View] = []
+    private var viewIndex: [String: Int?] = [:]
 
-    func type(of name: Int32, names: NameTable) -> CimType? {
-        if let cached = types[name] { return cached }
-        let type = schema.property(named: names[name])?.type
-        types[name] = type
+    /// The index of the view for a class, nil when no schema applies.
+    mutating func view(className: String, namespace: String, context: WSManResponseContext) -> Int? {
+        let key = namespace + ":" + className
+        if let cached = viewIndex[key] { return cached }
+        var view: View?
+        if let own = Self.lookup(className, namespace, context.schemas) {
+            view = View(schema: own, isOwn: true)
+        } else if let base = context.defaultClassName, base.lowercased() != className.lowercased(),
+                  let schema = Self.lookup(base, namespace, context.schemas) {
+            // A derived class (Win32_TerminalService in a Win32_Service query): type what the
+            // asked-for class declares; extra properties stay strings without an issue.
+            view = View(schema: schema, isOwn: false)
+        }
+        let index = view.map { views.append($0); return views.count - 1 }
+        viewIndex[key] = .some(index)
+        return index
+    }
+
+    /// The declared type of a property, cached by interned name.
+    mutating func type(view: Int, name: Int32, names: NameTable) -> CimType? {
+        if let cached = views[view].types[name] { return cached }
+        let type = views[view].schema.property(named: names[name])?.type
+        views[view].types[name] = .some(type)
         return type
+    }
+
+    private static func lookup(_ className: String, _ namespace: String, _ schemas: CimSchemaRegistry) -> CimClassSchema? {
+        guard !className.isEmpty else { return nil }
+        return namespace.isEmpty ? schemas.schema(className: className)
+            : schemas.schema(namespace: namespace, className: className)
     }
 }

@@ -4,8 +4,9 @@ import CLibXML2
 ///
 /// libxml2 hands out names and namespace URIs from its per-parser dictionary, so one string has one
 /// pointer for the life of the parser; the pointer cache turns each distinct name into a Swift
-/// string once per parse instead of once per element.
-final class NameTable {
+/// string once per parse instead of once per element. A value type, so that the parser state
+/// holding it needs no runtime exclusivity checks (see `ParserCore`).
+struct NameTable {
     private var byPointer: [UnsafeRawPointer: Int32] = [:]
     private var byString: [String: Int32] = [:]
     private(set) var strings: [String] = []
@@ -16,7 +17,7 @@ final class NameTable {
 
     /// The id of a libxml2 dictionary string; 0 (the empty string) for NULL.
     @inline(__always)
-    func id(_ pointer: UnsafePointer<xmlChar>?) -> Int32 {
+    mutating func id(_ pointer: UnsafePointer<xmlChar>?) -> Int32 {
         guard let pointer else { return Known.empty }
         let raw = UnsafeRawPointer(pointer)
         if let id = byPointer[raw] { return id }
@@ -25,7 +26,7 @@ final class NameTable {
         return id
     }
 
-    func intern(_ string: String) -> Int32 {
+    mutating func intern(_ string: String) -> Int32 {
         if let id = byString[string] { return id }
         let id = Int32(strings.count)
         strings.append(string)
@@ -34,6 +35,9 @@ final class NameTable {
     }
 
     subscript(id: Int32) -> String { strings[Int(id)] }
+
+    /// The id of a name already interned, without adding it.
+    func existing(_ string: String) -> Int32? { byString[string] }
 
     /// Names known in advance, with fixed ids (their position in `allNames`).
     enum Known {

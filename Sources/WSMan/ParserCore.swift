@@ -2,21 +2,100 @@ import CIMModel
 import CLibXML2
 import Foundation
 
-/// The SAX2 side of `WSManResponseParser`: walks the SOAP structure, captures headers, faults and
-/// items into an `XMLArena`, and hands each finished capture to a decoder.
+/// The SAX2 side of `WSManResponseParser`: owns the libxml2 push parser and the parse state.
+///
+/// The state is a struct in memory this object allocates, and libxml2's callbacks reach it
+/// through that pointer: a class's stored properties would cost a runtime exclusivity check on
+/// every access, which measured as the largest single cost of parsing. The pointer is never
+/// accessed while `xmlParseChunk` runs except from inside the callbacks themselves.
 final class ParserCore {
-    private let context: WSManResponseContext
-    private let limits: WSManParserLimits
-    private let onItem: (EnumerationItem) -> Void
-    let names = NameTable()
-    private lazy var decoder = ItemDecoder(names: names, context: context)
-    private var ctxt: xmlParserCtxtPtr?
+    private let state: UnsafeMutablePointer<ParserState>
 
-    private var failure: WSManParseError?
+    init(context: WSManResponseContext, limits: WSManParserLimits, onItem: @escaping (EnumerationItem) -> Void) {
+        state = .allocate(capacity: 1)
+        state.initialize(to: ParserState(context: context, limits: limits, onItem: onItem))
+    }
+
+    deinit {
+        if let ctxt = state.pointee.ctxt { xmlFreeParserCtxt(ctxt) }
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
+
+    func feed(_ bytes: UnsafeRawBufferPointer) throws(WSManParseError) {
+        if let failure = state.pointee.failure { throw failure }
+        guard !bytes.isEmpty else { return }
+        let limit = state.pointee.limits.maxBytes
+        if state.pointee.bytesFed + bytes.count > limit {
+            state.pointee.fail(.limitExceeded, expected: "a body of at most \(limit) bytes",
+                               found: "more than \(limit) bytes", offset: limit)
+            throw state.pointee.failure!
+        }
+        if !state.pointee.sawContent { state.pointee.sawContent = bytes.contains { !XMLArena.isSpace($0) } }
+        let context = try parserContext()
+        state.pointee.bytesFed += bytes.count
+        let status = xmlParseChunk(context, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count), 0)
+        try state.pointee.check(status, terminating: false)
+    }
+
+    func finish() throws(WSManParseError) -> WSManResponse {
+        if let failure = state.pointee.failure { throw failure }
+        let fed = state.pointee.bytesFed
+        guard state.pointee.sawContent else {
+            throw WSManParseError(kind: .emptyBody, byteOffset: fed, expected: "a SOAP envelope",
+                                  found: fed == 0 ? "an empty body" : "only whitespace")
+        }
+        let context = try parserContext()
+        let status = xmlParseChunk(context, nil, 0, 1)
+        try state.pointee.check(status, terminating: true)
+        guard state.pointee.envelopeClosed else {
+            throw WSManParseError(kind: .truncated, byteOffset: fed, expected: "the end of the s:Envelope",
+                                  found: "the end of the body after \(fed) bytes")
+        }
+        return try state.pointee.response()
+    }
+
+    private func parserContext() throws(WSManParseError) -> xmlParserCtxtPtr {
+        if let ctxt = state.pointee.ctxt { return ctxt }
+        var handler = xmlSAXHandler()
+        handler.initialized = 0xDEED_BEAF  // XML_SAX2_MAGIC: namespace-aware SAX2 callbacks
+        handler.startElementNs = { user, localName, _, uri, namespaceCount, namespaces, attributeCount, _, attributes in
+            ParserState.at(user).pointee.startElement(localName, uri, namespaceCount, namespaces, attributeCount, attributes)
+        }
+        handler.endElementNs = { user, _, _, _ in ParserState.at(user).pointee.endElement() }
+        handler.characters = { user, bytes, count in ParserState.at(user).pointee.characters(bytes, count) }
+        handler.cdataBlock = { user, bytes, count in ParserState.at(user).pointee.characters(bytes, count) }
+        handler.internalSubset = { user, name, _, _ in ParserState.at(user).pointee.refuseDoctype(name) }
+        handler.externalSubset = { user, name, _, _ in ParserState.at(user).pointee.refuseDoctype(name) }
+        handler.entityDecl = { user, name, _, _, _, _ in ParserState.at(user).pointee.refuseDoctype(name) }
+        handler.serror = { user, error in ParserState.at(user).pointee.record(error) }
+        guard let created = xmlCreatePushParserCtxt(&handler, UnsafeMutableRawPointer(state), nil, 0, nil) else {
+            throw WSManParseError(kind: .malformed, byteOffset: 0, expected: "a libxml2 parser",
+                                  found: "libxml2 could not allocate a parser context")
+        }
+        // No NOENT (entities are never substituted), no DTDLOAD/DTDATTR, and NONET so nothing is
+        // ever fetched; DOCTYPE itself is refused by the internalSubset callback.
+        _ = xmlCtxtUseOptions(created, Int32(XML_PARSE_NONET.rawValue))
+        state.pointee.ctxt = created
+        return created
+    }
+}
+
+/// Everything one parse knows: where it is in the SOAP structure, the subtree being captured,
+/// and what the response said so far.
+struct ParserState {
+    let context: WSManResponseContext
+    let limits: WSManParserLimits
+    private let onItem: (EnumerationItem) -> Void
+    private var names = NameTable()
+    private var decoder: ItemDecoder
+    var ctxt: xmlParserCtxtPtr?
+
+    private(set) var failure: WSManParseError?
     private var libxmlError: WSManParseError?
     private var libxmlErrorIsFatal = false
-    private var bytesFed = 0
-    private var sawContent = false
+    var bytesFed = 0
+    var sawContent = false
 
     // Where we are in the SOAP structure.
     private var depth = 0
@@ -24,7 +103,7 @@ final class ParserCore {
     private var bodyHasChild = false
     private var responseDepth: Int?
     private var itemsDepth: Int?
-    private var envelopeClosed = false
+    private(set) var envelopeClosed = false
 
     // The subtree being captured.
     private enum Capture { case header, fault, identify, context, item, instance, skip }
@@ -51,46 +130,14 @@ final class ParserCore {
         self.context = context
         self.limits = limits
         self.onItem = onItem
+        decoder = ItemDecoder(context: context)
     }
 
-    deinit {
-        if let ctxt { xmlFreeParserCtxt(ctxt) }
+    static func at(_ user: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<ParserState> {
+        user!.assumingMemoryBound(to: ParserState.self)
     }
 
-    // MARK: Feeding
-
-    func feed(_ bytes: UnsafeRawBufferPointer) throws(WSManParseError) {
-        if let failure { throw failure }
-        guard !bytes.isEmpty else { return }
-        if bytesFed + bytes.count > limits.maxBytes {
-            fail(.limitExceeded, expected: "a body of at most \(limits.maxBytes) bytes",
-                 found: "more than \(limits.maxBytes) bytes", offset: limits.maxBytes)
-            throw failure!
-        }
-        if !sawContent { sawContent = bytes.contains { !XMLArena.isSpace($0) } }
-        let context = try parserContext()
-        bytesFed += bytes.count
-        let status = xmlParseChunk(context, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count), 0)
-        try check(status, terminating: false)
-    }
-
-    func finish() throws(WSManParseError) -> WSManResponse {
-        if let failure { throw failure }
-        guard sawContent else {
-            throw WSManParseError(kind: .emptyBody, byteOffset: bytesFed, expected: "a SOAP envelope",
-                                  found: bytesFed == 0 ? "an empty body" : "only whitespace")
-        }
-        let context = try parserContext()
-        let status = xmlParseChunk(context, nil, 0, 1)
-        try check(status, terminating: true)
-        guard envelopeClosed else {
-            throw WSManParseError(kind: .truncated, byteOffset: bytesFed, expected: "the end of the s:Envelope",
-                                  found: "the end of the body after \(bytesFed) bytes")
-        }
-        return try response()
-    }
-
-    private func check(_ status: Int32, terminating: Bool) throws(WSManParseError) {
+    mutating func check(_ status: Int32, terminating: Bool) throws(WSManParseError) {
         if let failure { throw failure }
         guard status != 0 else { return }
         let error = libxmlError ?? WSManParseError(kind: .malformed, byteOffset: bytesFed,
@@ -102,35 +149,6 @@ final class ParserCore {
         throw failure!
     }
 
-    private func parserContext() throws(WSManParseError) -> xmlParserCtxtPtr {
-        if let ctxt { return ctxt }
-        var handler = xmlSAXHandler()
-        handler.initialized = 0xDEED_BEAF  // XML_SAX2_MAGIC: namespace-aware SAX2 callbacks
-        handler.startElementNs = { user, localName, _, uri, namespaceCount, namespaces, attributeCount, _, attributes in
-            ParserCore.from(user).startElement(localName, uri, namespaceCount, namespaces, attributeCount, attributes)
-        }
-        handler.endElementNs = { user, _, _, _ in ParserCore.from(user).endElement() }
-        handler.characters = { user, bytes, count in ParserCore.from(user).characters(bytes, count) }
-        handler.cdataBlock = { user, bytes, count in ParserCore.from(user).characters(bytes, count) }
-        handler.internalSubset = { user, name, _, _ in ParserCore.from(user).refuseDoctype(name) }
-        handler.externalSubset = { user, name, _, _ in ParserCore.from(user).refuseDoctype(name) }
-        handler.entityDecl = { user, name, _, _, _, _ in ParserCore.from(user).refuseDoctype(name) }
-        handler.serror = { user, error in ParserCore.from(user).record(error) }
-        let user = Unmanaged.passUnretained(self).toOpaque()
-        guard let created = xmlCreatePushParserCtxt(&handler, user, nil, 0, nil) else {
-            throw WSManParseError(kind: .malformed, byteOffset: 0, expected: "a libxml2 parser",
-                                  found: "libxml2 could not allocate a parser context")
-        }
-        // No NOENT (entities are never substituted), no DTDLOAD/DTDATTR, and NONET so nothing is
-        // ever fetched; DOCTYPE itself is refused by the internalSubset callback.
-        _ = xmlCtxtUseOptions(created, Int32(XML_PARSE_NONET.rawValue))
-        ctxt = created
-        return created
-    }
-
-    private static func from(_ user: UnsafeMutableRawPointer?) -> ParserCore {
-        Unmanaged<ParserCore>.fromOpaque(user!).takeUnretainedValue()
-    }
 
     // MARK: Errors
 
@@ -142,7 +160,7 @@ final class ParserCore {
         return (offset, Int(i.line))
     }
 
-    private func fail(_ kind: WSManParseError.Kind, expected: String, found: String, offset: Int? = nil) {
+    mutating func fail(_ kind: WSManParseError.Kind, expected: String, found: String, offset: Int? = nil) {
         guard failure == nil else { return }
         let (at, line) = position
         failure = WSManParseError(kind: kind, byteOffset: offset ?? at, line: offset == nil ? line : nil,
@@ -152,7 +170,7 @@ final class ParserCore {
 
     /// Keeps the first fatal error (or the first error, until a fatal one comes): libxml2 reports
     /// recoverable namespace errors too, and those must not hide the reason parsing stopped.
-    private func record(_ error: xmlErrorPtr?) {
+    mutating func record(_ error: xmlErrorPtr?) {
         guard let error else { return }
         let isFatal = error.pointee.level == XML_ERR_FATAL
         guard libxmlError == nil || (isFatal && !libxmlErrorIsFatal) else { return }
@@ -163,7 +181,7 @@ final class ParserCore {
                                       expected: "well-formed UTF-8 XML", found: trimmed)
     }
 
-    private func refuseDoctype(_ name: UnsafePointer<xmlChar>?) {
+    mutating func refuseDoctype(_ name: UnsafePointer<xmlChar>?) {
         let what = name.map { String(cString: $0) } ?? "?"
         fail(.doctypeRefused, expected: "no DOCTYPE, DTD or entity declaration (refused by design)",
              found: "a declaration of '\(what)'")
@@ -171,19 +189,20 @@ final class ParserCore {
 
     // MARK: SAX events
 
-    private func startElement(_ localName: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?,
+    mutating func startElement(_ localName: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?,
                               _ namespaceCount: Int32, _ namespaces: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
                               _ attributeCount: Int32, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         guard failure == nil else { return }
         let level = depth
         depth += 1
+        let ns = names.id(uri), local = names.id(localName)
         if depth > limits.maxDepth {
             return fail(.limitExceeded, expected: "elements nested at most \(limits.maxDepth) deep",
-                        found: "element '\(names[names.id(localName)])' at depth \(depth)")
+                        found: "element '\(names[local])' at depth \(depth)")
         }
         if attributeCount > limits.maxAttributes {
             return fail(.limitExceeded, expected: "at most \(limits.maxAttributes) attributes on an element",
-                        found: "\(attributeCount) attributes on '\(names[names.id(localName)])'")
+                        found: "\(attributeCount) attributes on '\(names[local])'")
         }
         scopeCounts.append(namespaceCount)
         if namespaceCount > 0, let namespaces {
@@ -192,7 +211,6 @@ final class ParserCore {
                 scopeURIs.append(namespaces[2 * n + 1])
             }
         }
-        let ns = names.id(uri), local = names.id(localName)
         if let capture {
             if capture != .skip { addNode(ns, local, attributeCount, attributes) }
             return
@@ -227,7 +245,7 @@ final class ParserCore {
         }
     }
 
-    private func startBodyChild(_ level: Int, _ ns: Int32, _ local: Int32, _ attributeCount: Int32,
+    private mutating func startBodyChild(_ level: Int, _ ns: Int32, _ local: Int32, _ attributeCount: Int32,
                                 _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         let expecting = context.expecting
         if ns == NameTable.Known.soap, local == NameTable.Known.fault {
@@ -270,7 +288,7 @@ final class ParserCore {
             : "element '\(names[local])' in namespace \(names[ns])"
     }
 
-    private func begin(_ kind: Capture, _ level: Int, _ ns: Int32, _ local: Int32, _ attributeCount: Int32,
+    private mutating func begin(_ kind: Capture, _ level: Int, _ ns: Int32, _ local: Int32, _ attributeCount: Int32,
                        _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         capture = kind
         captureDepth = level
@@ -280,7 +298,7 @@ final class ParserCore {
         addNode(ns, local, attributeCount, attributes)
     }
 
-    private func addNode(_ ns: Int32, _ local: Int32, _ attributeCount: Int32,
+    private mutating func addNode(_ ns: Int32, _ local: Int32, _ attributeCount: Int32,
                          _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
         let index = arena.append(namespace: ns, localName: local, parent: openNodes.last ?? -1)
         openNodes.append(index)
@@ -288,18 +306,20 @@ final class ParserCore {
         for a in 0..<Int(attributeCount) {
             let base = 5 * a
             guard let begin = attributes[base + 3], let end = attributes[base + 4] else { continue }
-            let value = String(decoding: UnsafeBufferPointer(start: begin, count: begin.distance(to: end)), as: UTF8.self)
+            let bytes = UnsafeBufferPointer(start: begin, count: begin.distance(to: end))
             let attributeNS = names.id(attributes[base + 2]), attributeName = names.id(attributes[base])
+            if attributeNS == NameTable.Known.xsi, attributeName == NameTable.Known.nil {
+                // The hot case (every null property): no String, no attribute record.
+                arena.nodes[Int(index)].isNil = bytes.elementsEqual("true".utf8) || bytes.elementsEqual("1".utf8)
+                continue
+            }
+            let value = String(decoding: bytes, as: UTF8.self)
             arena.attributes.append(.init(namespace: attributeNS, localName: attributeName, value: value))
             arena.nodes[Int(index)].attributeCount += 1
-            if attributeNS == NameTable.Known.xsi, attributeName == NameTable.Known.nil {
-                let flag = value.trimmingCharacters(in: .whitespaces)
-                arena.nodes[Int(index)].isNil = flag == "true" || flag == "1"
-            }
         }
     }
 
-    private func characters(_ bytes: UnsafePointer<xmlChar>?, _ count: Int32) {
+    mutating func characters(_ bytes: UnsafePointer<xmlChar>?, _ count: Int32) {
         guard failure == nil, let capture, capture != .skip, let node = openNodes.last, let bytes else { return }
         if arena.textLength(node) + Int(count) > limits.maxTextBytes {
             return fail(.limitExceeded, expected: "text nodes of at most \(limits.maxTextBytes) bytes",
@@ -308,13 +328,13 @@ final class ParserCore {
         arena.appendText(UnsafeBufferPointer(start: bytes, count: Int(count)), to: node)
     }
 
-    private func endElement() {
+    mutating func endElement() {
         guard failure == nil else { return }
         depth -= 1
         if let capture {
             if capture != .skip, let node = openNodes.popLast() {
                 if capture == .fault, arena.nodes[Int(node)].localName == NameTable.Known.value {
-                    arena.nodes[Int(node)].resolvedQName = resolveQName(arena.trimmedText(node))
+                    arena.resolvedQNames[node] = resolveQName(arena.trimmedText(node))
                 }
             }
             if depth == captureDepth {
@@ -346,7 +366,7 @@ final class ParserCore {
         return ("", local)
     }
 
-    private func finishCapture(_ kind: Capture) {
+    private mutating func finishCapture(_ kind: Capture) {
         switch kind {
         case .header:
             for child in arena.children(0) where arena.nodes[Int(child)].namespace == NameTable.Known.addressing {
@@ -364,15 +384,15 @@ final class ParserCore {
             enumerationContext = arena.trimmedText(0)
         case .item:
             itemCount += 1
-            onItem(decoder.decodeItem(arena, 0))
+            onItem(decoder.decodeItem(arena, 0, names: &names))
         case .instance:
-            result = .get(decoder.decodeItem(arena, 0))
+            result = .get(decoder.decodeItem(arena, 0, names: &names))
         case .skip:
             break
         }
     }
 
-    private func checkRelatesTo(_ relatesTo: String) {
+    private mutating func checkRelatesTo(_ relatesTo: String) {
         guard let expected = context.relatesTo, !expected.isEmpty else { return }
         if relatesTo.lowercased() != expected.lowercased() {
             fail(.relatesToMismatch, expected: "a:RelatesTo \(expected) (the request's MessageID)",
@@ -382,7 +402,7 @@ final class ParserCore {
 
     // MARK: Result
 
-    private func response() throws(WSManParseError) -> WSManResponse {
+    func response() throws(WSManParseError) -> WSManResponse {
         if let result { return result }
         switch context.expecting {
         case .enumerate where sawEnumerationResponse, .pull where sawEnumerationResponse:

@@ -6,13 +6,16 @@ extension WSManFault {
         typealias K = NameTable.Known
         func qname(_ value: Int32?) -> QualifiedName? {
             guard let value else { return nil }
-            let resolved = arena.nodes[Int(value)].resolvedQName ?? ("", arena.trimmedText(value))
+            let resolved = arena.resolvedQNames[value] ?? ("", arena.trimmedText(value))
             return QualifiedName(namespace: resolved.namespace, localName: resolved.localName)
         }
         func named(_ parent: Int32, _ local: String) -> Int32? {
             arena.children(parent).first { names[arena.nodes[Int($0)].localName] == local }
         }
         func nonEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }
+        func attribute(_ node: Int32, _ name: String) -> String? {
+            names.existing(name).flatMap { arena.attribute(node, $0) }
+        }
 
         let codeNode = named(root, "Code")
         soapCode = qname(codeNode.flatMap { arena.child($0, K.soap, K.value) })
@@ -27,17 +30,17 @@ extension WSManFault {
             let node = arena.nodes[Int(child)]
             let local = names[node.localName]
             if node.namespace == K.wsmanFault, local == "WSManFault" {
-                code = arena.attribute(child, names.intern("Code")).flatMap(Self.parseCode)
-                machine = arena.attribute(child, names.intern("Machine"))
+                code = attribute(child, "Code").flatMap(Self.parseCode)
+                machine = attribute(child, "Machine")
                 if let messageNode = named(child, "Message") {
                     message = nonEmpty(arena.trimmedText(messageNode))
                     if let provider = named(messageNode, "ProviderFault") {
-                        var fault = ProviderFault(provider: arena.attribute(provider, names.intern("provider")),
-                                                  path: arena.attribute(provider, names.intern("path")),
+                        var fault = ProviderFault(provider: attribute(provider, "provider"),
+                                                  path: attribute(provider, "path"),
                                                   message: nonEmpty(arena.trimmedText(provider)))
                         if let inner = named(provider, "WSManFault") {
-                            fault.code = arena.attribute(inner, names.intern("Code")).flatMap(Self.parseCode)
-                            fault.machine = arena.attribute(inner, names.intern("Machine"))
+                            fault.code = attribute(inner, "Code").flatMap(Self.parseCode)
+                            fault.machine = attribute(inner, "Machine")
                             fault.message = named(inner, "Message").flatMap { nonEmpty(arena.trimmedText($0)) } ?? fault.message
                         }
                         providerFault = fault

@@ -15,8 +15,6 @@ struct XMLArena {
         var attributeCount: Int32 = 0
         /// `xsi:nil="true"`.
         var isNil = false
-        /// A QName text resolved against the namespaces in scope (fault codes).
-        var resolvedQName: (namespace: String, localName: String)? = nil
 
         var hasChildren: Bool { firstChild >= 0 }
     }
@@ -30,11 +28,14 @@ struct XMLArena {
     var nodes: [Node] = []
     var text: [UInt8] = []
     var attributes: [Attribute] = []
+    /// QName texts resolved against the namespaces in scope (fault codes), by node.
+    var resolvedQNames: [Int32: (namespace: String, localName: String)] = [:]
 
     mutating func reset() {
         nodes.removeAll(keepingCapacity: true)
         text.removeAll(keepingCapacity: true)
         attributes.removeAll(keepingCapacity: true)
+        if !resolvedQNames.isEmpty { resolvedQNames.removeAll() }
     }
 
     /// Appends a node as the last child of `parent` (-1 for the root) and returns its index.
@@ -58,7 +59,8 @@ struct XMLArena {
         if nodes[i].textEnd != Int32(text.count) {
             let start = Int32(text.count)
             if nodes[i].textEnd > nodes[i].textStart {
-                text.append(contentsOf: text[Int(nodes[i].textStart)..<Int(nodes[i].textEnd)])
+                let earlier = Array(text[Int(nodes[i].textStart)..<Int(nodes[i].textEnd)])
+                text.append(contentsOf: earlier)
             }
             nodes[i].textStart = start
         }
