@@ -1,6 +1,9 @@
 /// The Enumerate → Pull … → EndOfSequence protocol as a value that returns what to do next;
 /// no I/O, no clock, so every transition is unit-tested without a socket.
 ///
+/// Enumerate follows [DMTF-DSP0226] 8.2 unchanged on Windows ([MS-WSMV] 3.1.4.8), with the first
+/// batch in the EnumerateResponse when optimized ([MS-WSMV] 3.1.4.1.16, [DMTF-DSP0226] 8.2.3).
+///
 /// - Items arrive through the parser's `onItem`; the machine sees only each batch's context and
 ///   EndOfSequence. Batches may be empty or smaller than MaxElements without being the end
 ///   (Windows and OMI both do this), so it keeps pulling until EndOfSequence.

@@ -1,10 +1,13 @@
+import Foundation
+
 /// The `w:ResourceURI` of a request: which class (or which namespace, for a WQL query) it addresses.
 ///
-/// [MS-WSMV] 3.1.4.1.13: Windows runs WQL filters and association filters only for CIM/WMI resource
-/// URIs. Two forms matter: the WMI form `http://schemas.microsoft.com/wbem/wsman/1/wmi/<ns>/<Class>`
-/// (any namespace; `*` as the class for a namespace-wide WQL query) and the DMTF form
-/// `http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/<Class>`, which carries no namespace, so it is
-/// always sent with a `__cimnamespace` selector (without one Windows falls back to `root\hardware`).
+/// [MS-WSMV] 3.1.4.1.1: the WMI form is `http://schemas.microsoft.com/wbem/wsman/1/wmi/` + the CIM
+/// namespace with `\` turned into `/` + `/` + class, for any namespace; classes whose version
+/// qualifier has major 2 use the DMTF form `http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/<Class>`,
+/// which names no namespace, so it is always sent with a `__cimnamespace` selector (without one
+/// Windows uses `root\hardware`). [MS-WSMV] 3.1.4.1.13: WQL filters run against CIM/WMI resource
+/// URIs; `*` as the class queries a whole namespace.
 public struct ResourceURI: Sendable, Hashable, CustomStringConvertible {
     /// The URI as sent.
     public var uri: String
