@@ -33,9 +33,16 @@ final class ParserCore {
         }
         if !state.pointee.sawContent { state.pointee.sawContent = bytes.contains { !XMLArena.isSpace($0) } }
         let context = try parserContext()
-        state.pointee.bytesFed += bytes.count
-        let status = xmlParseChunk(context, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count), 0)
-        try state.pointee.check(status, terminating: false)
+        // xmlParseChunk takes an Int32 length; hand it at most 16 MiB at a time.
+        var offset = 0
+        while offset < bytes.count {
+            let count = min(bytes.count - offset, 16 << 20)
+            state.pointee.bytesFed += count
+            let start = bytes.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self)
+            let status = xmlParseChunk(context, start, Int32(count), 0)
+            try state.pointee.check(status, terminating: false)
+            offset += count
+        }
     }
 
     func finish() throws(WSManParseError) -> WSManResponse {

@@ -66,7 +66,8 @@ public final class WSManResponseParser {
     /// - Parameters:
     ///   - context: the request this response answers, the schemas and the host.
     ///   - limits: size, depth, text and attribute limits.
-    ///   - onItem: called for each enumeration item, in document order, as soon as it is complete.
+    ///   - onItem: called for each enumeration item, in document order, as soon as it is complete,
+    ///     from inside `feed`/`finish`; it must not call back into this parser.
     public init(_ context: WSManResponseContext, limits: WSManParserLimits = .init(),
                 onItem: @escaping (EnumerationItem) -> Void = { _ in }) {
         core = ParserCore(context: context, limits: limits, onItem: onItem)
