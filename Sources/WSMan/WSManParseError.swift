@@ -19,6 +19,8 @@ public struct WSManParseError: Error, Sendable, Hashable, CustomStringConvertibl
     }
 
     public let kind: Kind
+    /// The host the response came from, when the parser was told.
+    public var host: String?
     /// Bytes consumed when the problem was found.
     public let byteOffset: Int
     /// Line (1-based) when known.
@@ -38,6 +40,7 @@ public struct WSManParseError: Error, Sendable, Hashable, CustomStringConvertibl
 
     public var description: String {
         let place = "byte \(byteOffset)" + (line.map { ", line \($0)" } ?? "")
-        return "WS-Man response \(kind.rawValue) at \(place): expected \(expected), found \(found)"
+        return (host.map { "\($0): " } ?? "")
+            + "WS-Man response \(kind.rawValue) at \(place): expected \(expected), found \(found)"
     }
 }

@@ -39,7 +39,7 @@ public struct WSManRequestOptions: Sendable, Hashable {
 public struct WSManRequest: Sendable, Hashable {
     /// `a:Action`, nil for Identify.
     public let action: WSManAction?
-    /// `a:MessageID`; the response's `a:RelatesTo` must repeat it.
+    /// `a:MessageID`; the response's `a:RelatesTo` must repeat it. Empty for Identify, which has none.
     public let messageID: String
     /// `w:ResourceURI`, nil for Identify.
     public let resourceURI: String?

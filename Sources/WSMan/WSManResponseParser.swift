@@ -62,6 +62,7 @@ public struct WSManResponseContext: Sendable {
 /// One parser serves one response; it is not thread-safe and not `Sendable`.
 public final class WSManResponseParser {
     private let core: ParserCore
+    private let host: String?
 
     /// - Parameters:
     ///   - context: the request this response answers, the schemas and the host.
@@ -71,19 +72,22 @@ public final class WSManResponseParser {
     public init(_ context: WSManResponseContext, limits: WSManParserLimits = .init(),
                 onItem: @escaping (EnumerationItem) -> Void = { _ in }) {
         core = ParserCore(context: context, limits: limits, onItem: onItem)
+        host = context.host
     }
 
     /// Parses the next bytes of the body.
     /// - Throws: `WSManParseError` for malformed or hostile input, a limit exceeded, a crossed
     ///   response or unexpected content; once thrown, every later call throws the same error.
     public func feed(_ bytes: UnsafeRawBufferPointer) throws(WSManParseError) {
-        try core.feed(bytes)
+        do { try core.feed(bytes) } catch { throw located(error) }
     }
 
     /// Parses the next bytes of the body.
     public func feed(_ bytes: [UInt8]) throws(WSManParseError) {
         let result: Result<Void, WSManParseError> = bytes.withUnsafeBytes { buffer in
-            do throws(WSManParseError) { try core.feed(buffer); return .success(()) } catch { return .failure(error) }
+            do throws(WSManParseError) { try core.feed(buffer); return .success(()) } catch {
+                return .failure(located(error))
+            }
         }
         try result.get()
     }
@@ -91,7 +95,13 @@ public final class WSManResponseParser {
     /// Ends the body and returns what it said.
     /// - Throws: `WSManParseError` when the body was empty or truncated, or anything `feed` throws.
     public func finish() throws(WSManParseError) -> WSManResponse {
-        try core.finish()
+        do { return try core.finish() } catch { throw located(error) }
+    }
+
+    private func located(_ error: WSManParseError) -> WSManParseError {
+        var error = error
+        error.host = host
+        return error
     }
 
     /// Parses a whole body at once, collecting the items: for tests and small responses.

@@ -121,6 +121,13 @@ import WSMan
     @Test func wrongDocumentsAreNamed() throws {
         let html = try #require(parseError("<html><body>Service Unavailable</body></html>"))
         #expect(html.kind == .unexpectedContent)
+        #expect(html.description == "WS-Man response unexpected content at byte 5, line 1: expected a SOAP 1.2 s:Envelope, found element 'html' (no namespace)")
+        do {
+            _ = try WSManResponseParser.parse(Array("<html/>".utf8), WSManResponseContext(expecting: .get, host: "srv01"))
+        } catch {
+            #expect(error.host == "srv01")
+            #expect(error.description.hasPrefix("srv01: WS-Man response unexpected content"))
+        }
         #expect(html.found.contains("html"))
         let garbage = try #require(parseError("HTTP/1.1 500 oops"))
         #expect(garbage.kind == .malformed)
