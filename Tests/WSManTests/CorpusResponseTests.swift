@@ -61,6 +61,42 @@ import WSMan
         }
     }
 
+    /// Every response body in the corpus (real captures, OMI expectations and spec examples), as an
+    /// answer to its request: pypsrp recorded request/response pairs, so RelatesTo is checked too.
+    @Test func everyResponseInTheCorpusParses() throws {
+        var parsed = 0
+        for folder in ["jborean93-pypsrp", "WinRb-WinRM", "zenoss-txwinrm", "microsoft-omi", "awakecoding-openspecs",
+                       "Openwsman-openwsman"] {
+            for file in try Reference.files(in: "corpus/" + folder) where file.hasSuffix(".xml") {
+                let isResponse = file.contains("esponse") || file.hasPrefix("fault-") || file.contains("-fault-")
+                guard isResponse, !file.hasSuffix("-request.xml"), !file.contains("body-fragment") else { continue }
+                var kind = Self.kind(of: file)
+                var relatesTo: String?
+                let requestFile = "corpus/\(folder)/" + file.replacingOccurrences(of: "-response.xml", with: "-request.xml")
+                if file.hasSuffix("-response.xml"), let request = try? Reference.text(requestFile) {
+                    relatesTo = Reference.firstText(of: "MessageID", in: request)
+                    if Reference.firstText(of: "Action", in: request)?.hasSuffix("/Enumerate") == true { kind = .enumerate }
+                }
+                let body = try Reference.bytes("corpus/\(folder)/\(file)")
+                do {
+                    let (response, items) = try WSManResponseParser.parse(body, WSManResponseContext(
+                        expecting: kind, relatesTo: relatesTo, defaultNamespace: "root/cimv2"))
+                    if case .enumeration(let batch) = response { #expect(batch.itemCount == items.count, "\(file)") }
+                    if file.contains("fault") {
+                        guard case .fault = response else {
+                            Issue.record("\(file): expected a fault, got \(response)")
+                            continue
+                        }
+                    }
+                    parsed += 1
+                } catch {
+                    Issue.record("\(folder)/\(file) (as \(kind)): \(error)")
+                }
+            }
+        }
+        #expect(parsed >= 75)
+    }
+
     @Test func win32ProcessValuesAreTypedByTheSchema() throws {
         let (_, items) = try Self.parse(Self.txwinrm + "ws2012-Win32_Process-wql-select-star-001-PullResponse.xml")
         let system = try #require(items.first?.instance)
