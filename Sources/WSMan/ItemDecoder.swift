@@ -103,12 +103,12 @@ struct ItemDecoder {
         properties.reserveCapacity(runs.count)
         var done = Set<Int32>()
         for run in runs where run.name >= 0 {
-            var nodes = Self.siblings(arena, run.first, run.count)
+            var nodes = Siblings(first: run.first, count: run.count)
             if scattered {
                 // The same name in separate runs: one array, in document order.
                 guard done.insert(run.name).inserted else { continue }
                 nodes = Siblings(runs.filter { $0.name == run.name }
-                    .flatMap { Self.siblings(arena, $0.first, $0.count).indices(in: arena) })
+                    .flatMap { Siblings(first: $0.first, count: $0.count).indices(in: arena) })
             }
             let name = names[run.name]
             let declared = schema.flatMap { cache.type(view: $0, name: run.name, names: names) }
@@ -120,11 +120,6 @@ struct ItemDecoder {
         }
         return CimInstance(className: className, namespace: namespace, host: context.host, properties: properties,
                            keyNames: keyNames)
-    }
-
-    /// `count` adjacent siblings starting at `first`.
-    private static func siblings(_ arena: XMLArena, _ first: Int32, _ count: Int32) -> Siblings {
-        Siblings(first: first, count: count)
     }
 
     private mutating func decodeProperty(_ arena: XMLArena, _ nodes: Siblings, _ type: CimType?, className: String,

@@ -48,7 +48,7 @@ struct NameTable {
             "IdentifyResponse", "EnumerationContext", "Items", "EndOfSequence", "Item", "XmlFragment",
             "EndpointReference", "Address", "ReferenceParameters", "ResourceURI", "SelectorSet", "Selector",
             "Name", "nil", "type", "Datetime", "Interval", "Date", "Time", "CIM_DateTime", "Location",
-            "Value", "RelatesTo", "Action", "MessageID", WSManNamespace.cimBinding,
+            "Value", "RelatesTo", "Action",
         ]
         static let empty: Int32 = 0
         static let soap: Int32 = 1
@@ -90,7 +90,5 @@ struct NameTable {
         static let value: Int32 = 37
         static let relatesTo: Int32 = 38
         static let action: Int32 = 39
-        static let messageID: Int32 = 40
-        static let cimBinding: Int32 = 41
     }
 }

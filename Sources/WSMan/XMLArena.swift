@@ -105,11 +105,6 @@ struct XMLArena {
         children(index).first { nodes[Int($0)].namespace == namespace && nodes[Int($0)].localName == localName }
     }
 
-    /// The first child with this local name, in any namespace.
-    func child(_ index: Int32, localName: Int32) -> Int32? {
-        children(index).first { nodes[Int($0)].localName == localName }
-    }
-
     /// The value of an attribute by local name (and namespace, when given).
     func attribute(_ index: Int32, _ localName: Int32, namespace: Int32? = nil) -> String? {
         let node = nodes[Int(index)]
