@@ -28,6 +28,7 @@ public struct EnumerationStateMachine: Sendable {
         /// The enumeration is complete (or released after a cancel).
         case finish
         /// The enumeration failed; if `release` is set, send it (best effort) to free the context.
+        /// Its response may be fed back to `received(_:)`, which then answers `.finish`.
         case fail(EnumerationFailure, release: WSManRequest?)
     }
 
@@ -91,6 +92,9 @@ public struct EnumerationStateMachine: Sendable {
         case (.releasing, _):
             context = nil
             state = .finished
+            return .finish
+        case (.failed, .release), (.failed, .fault):
+            // The answer to the best-effort Release that came with a failure.
             return .finish
         case (.finished, _), (.failed, _), (.idle, _):
             return failed(.protocolViolation("a response arrived when none was expected (state \(state))"))

@@ -107,6 +107,7 @@ import WSMan
         #expect(fault.code == .maxEnvelopeSizeExceeded)
         #expect(release?.action == .release)
         #expect(machine.state == .failed)
+        #expect(machine.received(.release) == .finish)
     }
 
     @Test func expiredContextIsTerminalWithoutRelease() {
