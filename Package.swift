@@ -22,6 +22,11 @@ let modelTargets: [Target] = [
 
 // MARK: - WSMan: the protocol, no I/O
 let wsmanTargets: [Target] = [
+    .target(name: "WSMan", dependencies: ["CLibXML2", "CIMModel"], exclude: ["README.md"], swiftSettings: swiftSettings),
+    .executableTarget(
+        name: "wsman-bench", dependencies: ["WSMan", "CIMModel"], path: "Benchmarks/WSManBench",
+        swiftSettings: swiftSettings),
+    .testTarget(name: "WSManTests", dependencies: ["WSMan", "CIMModel", "CLibXML2"], swiftSettings: swiftSettings),
 ]
 
 // MARK: - Transport: HTTP(S) over libcurl multi
