@@ -113,7 +113,7 @@ struct ItemDecoder {
             let name = names[run.name]
             let declared = schema.flatMap { cache.type(view: $0, name: run.name, names: names) }
             if isOwnSchema, declared == nil {
-                issues.append(SchemaIssue(className: className, property: name, kind: .unknownProperty))
+                issues.append(.unknownProperty(name: name))
             }
             properties.append(CimProperty(name: name, value: decodeProperty(arena, nodes, declared, className: className,
                                                                             name: name, issues: &issues)))
@@ -145,8 +145,7 @@ struct ItemDecoder {
         if scalar == .string { return .string(arena.text(index)) }
         if let value = ValueText.parse(arena, index, as: scalar) { return value }
         let text = arena.text(index)
-        issues.append(SchemaIssue(className: className, property: name,
-                                  kind: .typeMismatch(expected: CimType(scalar)), text: text))
+        issues.append(.typeMismatch(property: name, expected: CimType(scalar), actualText: text))
         return .string(text)
     }
 
@@ -164,8 +163,7 @@ struct ItemDecoder {
                     return .datetime(instant)
                 }
                 if let interval = CimInterval(parsing: text) { return .interval(interval) }
-                issues.append(SchemaIssue(className: className, property: name,
-                                          kind: .typeMismatch(expected: .datetime), text: text))
+                issues.append(.typeMismatch(property: name, expected: .datetime, actualText: text))
                 return .string(text)
             default:
                 break

@@ -36,49 +36,14 @@ public struct EnumerationItem: Sendable, Hashable {
     public var instance: CimInstance?
     /// The instance's endpoint reference (`a:EndpointReference`, `cim:Location`), when sent.
     public var endpointReference: CimReference?
-    /// Where the values did not match the class schema; empty when they all did.
+    /// Where the values did not match the class schema (CIMModel's `SchemaIssue`); the mismatched
+    /// values are kept as strings. Empty when they all matched.
     public var schemaIssues: [SchemaIssue]
 
     public init(instance: CimInstance?, endpointReference: CimReference? = nil, schemaIssues: [SchemaIssue] = []) {
         self.instance = instance
         self.endpointReference = endpointReference
         self.schemaIssues = schemaIssues
-    }
-}
-
-/// A value that does not fit the class schema. The value is kept (as a string) and the item is
-/// still delivered; the issue says what was off.
-public struct SchemaIssue: Sendable, Hashable, CustomStringConvertible {
-    public enum Kind: Sendable, Hashable {
-        /// The text does not read as the declared type.
-        case typeMismatch(expected: CimType)
-        /// The schema does not declare this property.
-        case unknownProperty
-    }
-
-    /// The class of the instance.
-    public var className: String
-    /// The property.
-    public var property: String
-    /// What was off.
-    public var kind: Kind
-    /// The text as received (cut to 80 characters), for type mismatches.
-    public var text: String?
-
-    public init(className: String, property: String, kind: Kind, text: String? = nil) {
-        self.className = className
-        self.property = property
-        self.kind = kind
-        self.text = text.map { $0.count > 80 ? String($0.prefix(80)) + "…" : $0 }
-    }
-
-    public var description: String {
-        switch kind {
-        case .typeMismatch(let expected):
-            "\(className).\(property): '\(text ?? "")' is not a valid \(expected); kept as a string"
-        case .unknownProperty:
-            "\(className).\(property): not in the schema; kept as a string"
-        }
     }
 }
 

@@ -27,11 +27,11 @@ import WSMan
         #expect(instance["PageFaults"] == .string("-1"))
         #expect(instance["Bogus"] == .string("x"))
         #expect(item.schemaIssues == [
-            SchemaIssue(className: "Win32_Process", property: "ProcessId", kind: .typeMismatch(expected: CimType(.uint32)), text: "four"),
-            SchemaIssue(className: "Win32_Process", property: "PageFaults", kind: .typeMismatch(expected: CimType(.uint32)), text: "-1"),
-            SchemaIssue(className: "Win32_Process", property: "Bogus", kind: .unknownProperty),
+            .typeMismatch(property: "ProcessId", expected: CimType(.uint32), actualText: "four"),
+            .typeMismatch(property: "PageFaults", expected: CimType(.uint32), actualText: "-1"),
+            .unknownProperty(name: "Bogus"),
         ])
-        #expect(item.schemaIssues[0].description == "Win32_Process.ProcessId: 'four' is not a valid uint32; kept as a string")
+        #expect(item.schemaIssues[0].description == "ProcessId: expected uint32, got four")
     }
 
     @Test func nullEmptyAndSingleElementArrays() throws {
