@@ -31,6 +31,39 @@ let wsmanTargets: [Target] = [
 
 // MARK: - Transport: HTTP(S) over libcurl multi
 let transportTargets: [Target] = [
+    .target(
+        name: "Transport",
+        dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+        exclude: ["README.md"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "TransportTests",
+        dependencies: [
+            "Transport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "InMemoryLogging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "transport-bench",
+        dependencies: [
+            "Transport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ],
+        path: "Benchmarks/transport-bench",
+        swiftSettings: swiftSettings
+    ),
 ]
 
 // MARK: - Simulator: the loopback WinRM fleet

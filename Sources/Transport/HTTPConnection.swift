@@ -1,0 +1,106 @@
+import Logging
+
+/// A persistent HTTP(S) connection to one endpoint, made by ``Transport/connection(to:options:)``.
+///
+/// It owns one libcurl easy handle that every request reuses, so the TCP and TLS connection stays open
+/// between requests (HTTP keep-alive). Requests run one at a time, in the order posted: concurrent
+/// `post` calls queue. That keeps connection-bound authentication (NTLM, Negotiate) and WinRM message
+/// sealing possible. Use one connection per host, or several for parallel requests to the same host.
+///
+/// Dropping the last reference closes the handle; libcurl may keep the idle TCP connection in the
+/// transport's cache for reuse by another connection to the same host.
+public final class HTTPConnection: Sendable {
+    /// Request counters, for tests and benchmarks.
+    public struct Statistics: Sendable, Hashable {
+        /// Requests handed to libcurl on this connection.
+        public var requestsSent: Int
+        /// New TCP connections libcurl opened for them (`CURLINFO_NUM_CONNECTS`, summed); equal to 1
+        /// after any number of requests when keep-alive worked.
+        public var connectionsOpened: Int
+
+        public init(requestsSent: Int, connectionsOpened: Int) {
+            self.requestsSent = requestsSent
+            self.connectionsOpened = connectionsOpened
+        }
+    }
+
+    /// Where the requests go.
+    public let endpoint: Endpoint
+    /// The options the connection was made with.
+    public let options: ConnectionOptions
+    private let state: ConnectionState
+    private let loop: CurlMultiLoop
+
+    init(state: ConnectionState, loop: CurlMultiLoop) {
+        self.endpoint = state.endpoint
+        self.options = state.options
+        self.state = state
+        self.loop = loop
+    }
+
+    deinit {
+        loop.submit(.close(state))
+    }
+
+    /// Request counters so far.
+    public var statistics: Statistics {
+        Statistics(
+            requestsSent: state.requestsSent.load(ordering: .relaxed),
+            connectionsOpened: state.connectionsOpened.load(ordering: .relaxed))
+    }
+
+    /// Sends a POST and streams the response to `consumer` as it arrives.
+    ///
+    /// The consumer's methods run on the transport's loop thread while the transfer runs; don't use the
+    /// consumer elsewhere until this returns.
+    ///
+    /// - Parameters:
+    ///   - body: The request body.
+    ///   - headers: Request headers, e.g. `Content-Type: application/soap+xml;charset=UTF-8`; sent after
+    ///     ``ConnectionOptions/headers``.
+    ///   - timeout: The limit for this request, connect included; nil uses
+    ///     ``ConnectionOptions/Timeouts/request``.
+    ///   - consumer: Receives the head and the body chunks.
+    /// - Returns: The response head, for any HTTP status (a WS-Man fault is a 500 with a SOAP body).
+    /// - Throws: ``TransportError`` when no complete response arrived (resolve, connect, TLS, send, receive,
+    ///   timeout, size limit, shutdown); the consumer's own error when it threw; `CancellationError` when the
+    ///   task was cancelled, which aborts the transfer at once.
+    nonisolated(nonsending)
+    public func post(
+        _ body: [UInt8], headers: [HTTPHeader], timeout: Duration? = nil, consumer: some HTTPResponseConsumer
+    ) async throws -> HTTPResponseHead {
+        if let bad = headers.first(where: \.isMalformed) {
+            throw TransportError(
+                host: endpoint.host, phase: .configure, kind: .invalidOption,
+                detail: "malformed header \(bad.name.debugDescription)",
+                hint: "Header names are tokens without ':' or spaces; names and values contain no CR, LF or NUL")
+        }
+        try Task.checkCancellation()
+        let transfer = Transfer(
+            connection: state, body: body, headers: headers, timeout: timeout ?? options.timeouts.request,
+            consumer: consumer)
+        let loop = self.loop
+        let host = endpoint.host
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                transfer.continuation = continuation
+                if !loop.submit(.start(transfer)) {
+                    transfer.resume(.failure(TransportError.shutDown(host: host)))
+                }
+            }
+        } onCancel: {
+            loop.submit(.cancel(transfer))
+        }
+    }
+
+    /// Sends a POST and collects the whole response body (at most ``ConnectionOptions/maxResponseBytes``).
+    ///
+    /// - Returns: The head and body, for any HTTP status.
+    /// - Throws: As ``post(_:headers:timeout:consumer:)``.
+    nonisolated(nonsending)
+    public func post(_ body: [UInt8], headers: [HTTPHeader], timeout: Duration? = nil) async throws -> HTTPResponse {
+        let collector = CollectingConsumer()
+        let head = try await post(body, headers: headers, timeout: timeout, consumer: collector)
+        return HTTPResponse(head: head, body: collector.body)
+    }
+}
