@@ -41,6 +41,9 @@ public struct CimJSONWriter: Sendable {
     /// The JSON written so far, as text.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// Appends JSON text the caller has formed itself (punctuation, numbers, literals); it is not checked.
+    public mutating func append(rawJSON text: String) { bytes.append(contentsOf: text.utf8) }
+
     /// Forgets what was written, keeping the buffer's capacity.
     public mutating func reset() { bytes.removeAll(keepingCapacity: true) }
 
