@@ -79,10 +79,17 @@ struct DiffEngine {
     /// Where one host × class's data comes from on one side.
     struct ClassState {
         var setID: Int64?
+        /// The set's address without volatile values, and the volatility signature it was made under.
+        var stable: Stable?
         var snapshot: SnapshotID
         var instanceCount: Int
         /// Set when the side's own observation failed (or is missing) and an earlier one stands in.
         var failure: ClassFailure?
+    }
+
+    struct Stable: Equatable {
+        var hash: Data
+        var epoch: Int64
     }
 
     struct Side {
@@ -114,16 +121,17 @@ struct DiffEngine {
     func loadSide(base: SnapshotID) throws -> Side {
         var side = Side()
         let rows = try Row.fetchAll(db, sql: """
-            SELECT host, namespace, class, status, error_kind, error_detail, set_id, instance_count
-            FROM observation WHERE snapshot_id = ?
+            SELECT o.host, o.namespace, o.class, o.status, o.error_kind, o.error_detail, o.set_id, o.instance_count,
+                s.stable_hash, s.epoch
+            FROM observation o LEFT JOIN content_set s ON s.id = o.set_id WHERE o.snapshot_id = ?
             """, arguments: [base.rawValue])
         for row in rows {
             let host: String = row["host"], className: String = row["class"]
             guard wanted(host: host), wanted(className: className) else { continue }
             let key = ClassKey(namespace: row["namespace"], className: className)
             if row["status"] == "ok" {
-                side.hosts[host, default: [:]][key] = ClassState(setID: row["set_id"], snapshot: base,
-                                                                 instanceCount: row["instance_count"])
+                side.hosts[host, default: [:]][key] = ClassState(setID: row["set_id"], stable: Self.stable(row),
+                                                                 snapshot: base, instanceCount: row["instance_count"])
             } else {
                 side.hosts[host, default: [:]][key] = try fallback(host: host, key: key, before: base,
                                                                    kind: row["error_kind"], detail: row["error_detail"])
@@ -151,14 +159,28 @@ struct DiffEngine {
     /// The newest successful observation of a host × class before `base`, standing in for a failure.
     func fallback(host: String, key: ClassKey, before base: SnapshotID, kind: String?, detail: String?) throws -> ClassState {
         let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT snapshot_id, set_id, instance_count FROM observation WHERE host = ? AND namespace = ? AND class = ?
-            AND status = 'ok' AND snapshot_id < ? ORDER BY snapshot_id DESC LIMIT 1
+            SELECT o.snapshot_id, o.set_id, o.instance_count, s.stable_hash, s.epoch
+            FROM observation o LEFT JOIN content_set s ON s.id = o.set_id
+            WHERE o.host = ? AND o.namespace = ? AND o.class = ? AND o.status = 'ok' AND o.snapshot_id < ?
+            ORDER BY o.snapshot_id DESC LIMIT 1
             """), arguments: [host, key.namespace, key.className, base.rawValue])
         let lastGood = row.map { SnapshotID(rawValue: $0["snapshot_id"]) }
         let failure = ClassFailure(namespace: key.namespace, className: key.className, errorKind: kind,
                                    errorDetail: detail, lastGoodSnapshot: lastGood)
-        return ClassState(setID: row?["set_id"], snapshot: lastGood ?? base, instanceCount: row?["instance_count"] ?? 0,
+        return ClassState(setID: row?["set_id"], stable: row.flatMap(Self.stable), snapshot: lastGood ?? base, instanceCount: row?["instance_count"] ?? 0,
                           failure: failure)
+    }
+
+    static func stable(_ row: Row) -> Stable? {
+        guard let hash: Data = row["stable_hash"], let epoch: Int64 = row["epoch"] else { return nil }
+        return Stable(hash: hash, epoch: epoch)
+    }
+
+    /// Whether two stable addresses prove the contents equal but for volatile values, under the
+    /// current schemas' volatility (never when volatile changes are asked for).
+    func equalButVolatile(_ a: Stable?, _ b: Stable?) -> Bool {
+        guard !options.includeVolatile, let a, let b, let current = store.volatilityEpoch else { return false }
+        return a.epoch == current && b.epoch == current && a.hash == b.hash
     }
 
     mutating func compare(_ before: Side, _ after: Side, oldBase: SnapshotID, newBase: SnapshotID) throws -> [HostDiff] {
@@ -199,7 +221,7 @@ struct DiffEngine {
             if let failure = newState.failure { failures.append(failure) }
             let oldState = old[key]
             if newState.failure != nil, newState.setID == nil { continue }   // failed, nothing to compare on
-            guard oldState?.setID != newState.setID else { continue }
+            guard oldState?.setID != newState.setID, !equalButVolatile(oldState?.stable, newState.stable) else { continue }
             var diff = try compareSets(key, old: oldState?.setID, new: newState.setID)
             if !diff.added.isEmpty || !diff.removed.isEmpty || !diff.changed.isEmpty {
                 diff.fromSnapshot = oldState.flatMap { $0.snapshot == oldBase ? nil : $0.snapshot }
@@ -216,6 +238,8 @@ struct DiffEngine {
         var diff = ClassDiff(namespace: key.namespace, className: key.className, added: [], removed: [], changed: [])
         let oldMembers = try members(old), newMembers = try members(new)
         var unmatched: [String: [Int64]] = [:]
+        var stableOf: [Int64: Stable] = [:]
+        for member in oldMembers + newMembers { stableOf[member.contentID] = member.stable }
         for member in oldMembers { unmatched[member.identityKey, default: []].append(member.contentID) }
         var pairs: [(Int64, Int64)] = []
         var added: [Int64] = []
@@ -226,7 +250,8 @@ struct DiffEngine {
             if let same = candidates.firstIndex(of: member.contentID) {
                 candidates.remove(at: same)
             } else {
-                pairs.append((candidates.removeFirst(), member.contentID))
+                let oldID = candidates.removeFirst()
+                if !equalButVolatile(stableOf[oldID], stableOf[member.contentID]) { pairs.append((oldID, member.contentID)) }
             }
             unmatched[member.identityKey] = candidates
         }
@@ -253,6 +278,7 @@ struct DiffEngine {
 
     struct Member {
         var contentID: Int64
+        var stable: Stable?
         /// The identity JSON, or the content id when the class has no identity (whole-content match).
         var identityKey: String
     }
@@ -260,11 +286,12 @@ struct DiffEngine {
     func members(_ setID: Int64?) throws -> [Member] {
         guard let setID else { return [] }
         return try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT m.content_id, c.identity FROM content_member m JOIN instance_content c ON c.id = m.content_id
+            SELECT m.content_id, c.identity, c.stable_hash, c.epoch FROM content_member m
+            JOIN instance_content c ON c.id = m.content_id
             WHERE m.set_id = ? ORDER BY m.ordinal
             """), arguments: [setID]).map { row in
             let id: Int64 = row["content_id"]
-            return Member(contentID: id, identityKey: (row["identity"] as String?) ?? "#\(id)")
+            return Member(contentID: id, stable: Self.stable(row), identityKey: (row["identity"] as String?) ?? "#\(id)")
         }
     }
 

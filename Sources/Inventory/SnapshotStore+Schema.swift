@@ -23,9 +23,15 @@ extension SnapshotStore {
                     host TEXT NOT NULL,
                     PRIMARY KEY (snapshot_id, host)
                 ) WITHOUT ROWID;
+                CREATE TABLE volatility_epoch (
+                    id INTEGER PRIMARY KEY,
+                    signature TEXT NOT NULL UNIQUE
+                );
                 CREATE TABLE instance_content (
                     id INTEGER PRIMARY KEY,
                     hash BLOB NOT NULL UNIQUE,
+                    stable_hash BLOB NOT NULL,
+                    epoch INTEGER NOT NULL,
                     namespace TEXT NOT NULL,
                     class TEXT NOT NULL,
                     identity TEXT,
@@ -34,6 +40,8 @@ extension SnapshotStore {
                 CREATE TABLE content_set (
                     id INTEGER PRIMARY KEY,
                     hash BLOB NOT NULL UNIQUE,
+                    stable_hash BLOB NOT NULL,
+                    epoch INTEGER NOT NULL,
                     instance_count INTEGER NOT NULL
                 );
                 CREATE TABLE content_member (
@@ -64,31 +72,53 @@ extension SnapshotStore {
         return migrator
     }
 
-    /// Migrates (read-write) or checks (read-only) the schema, then refreshes the class views.
-    func prepare() throws(StoreError) {
+    /// Migrates (read-write) or checks (read-only) the schema, refreshes the class views, and returns
+    /// the id of the schemas' volatility signature (nil when read-only and never recorded).
+    static func prepare(pool: DatabasePool, path: String, schemas: CimSchemaRegistry,
+                        readOnly: Bool) throws(StoreError) -> Int64? {
         let migrator = Self.migrator
+        let signature = volatilitySignature(schemas)
         do {
             let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
             if superseded {
                 throw StoreError(.schemaTooNew, path: path, "the database has migrations this cimsweep does not know")
             }
-            if isReadOnly {
+            if readOnly {
                 let complete = try pool.read { db in try migrator.hasCompletedMigrations(db) }
                 guard complete else {
                     throw StoreError(.invalidArgument, path: path, "the database needs migrating; open it once read-write (e.g. `cimsweep snapshots`)")
                 }
-                return
+                return try pool.read { db in
+                    try Int64.fetchOne(db, sql: "SELECT id FROM volatility_epoch WHERE signature = ?", arguments: [signature])
+                }
             }
             try migrator.migrate(pool)
-            try pool.write { db in try refreshClassViews(db) }
+            return try pool.write { db in
+                try refreshClassViews(db, schemas: schemas)
+                try db.execute(sql: "INSERT OR IGNORE INTO volatility_epoch (signature) VALUES (?)", arguments: [signature])
+                return try Int64.fetchOne(db, sql: "SELECT id FROM volatility_epoch WHERE signature = ?", arguments: [signature])
+            }
         } catch {
             throw StoreError.wrapping(error, path: path, during: "opening the database")
         }
     }
 
+    /// Which properties of which classes are volatile, as one string: stable hashes (content without
+    /// volatile values) are comparable only between rows made under the same signature.
+    static func volatilitySignature(_ schemas: CimSchemaRegistry) -> String {
+        let entries = schemas.all.flatMap { schema in
+            schema.properties.filter(\.isVolatile).map {
+                "\(schema.namespace.lowercased())/\(schema.className.lowercased()).\($0.name.lowercased())"
+            }
+        }
+        var hasher = SHA256()
+        hasher.update(data: Data(entries.sorted().joined(separator: "\n").utf8))
+        return hasher.finalize().prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// Recreates the typed per-class views when the schemas changed since they were made. The views are
     /// derived from `schemas`, not migrations: their definition's hash is kept in `store_meta`.
-    private func refreshClassViews(_ db: Database) throws {
+    private static func refreshClassViews(_ db: Database, schemas: CimSchemaRegistry) throws {
         let definitions = Self.classViews(schemas)
         var hasher = SHA256()
         for (name, sql) in definitions { hasher.update(data: Data((name + "\n" + sql + "\n").utf8)) }
@@ -113,7 +143,7 @@ extension SnapshotStore {
     /// `NaN`/`INF`/`-INF`); arrays, references and embedded instances as JSON text. A property whose
     /// name clashes with a meta column gets a trailing `_`.
     static func classViews(_ schemas: CimSchemaRegistry) -> [(name: String, sql: String)] {
-        var used = Set<String>(["snapshot", "snapshot_host", "instance_content", "content_set", "content_member",
+        var used = Set<String>(["snapshot", "snapshot_host", "instance_content", "volatility_epoch", "content_set", "content_member",
                                 "observation", "store_meta", "latest_snapshot", "grdb_migrations"])
         var views: [(name: String, sql: String)] = []
         for schema in schemas.all {

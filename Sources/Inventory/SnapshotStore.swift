@@ -27,6 +27,8 @@ public final class SnapshotStore: Sendable {
     let pool: DatabasePool
     /// A connection opened SQLITE_OPEN_READONLY with `query_only`, for `readOnlyQuery` only.
     let queryConnection: DatabaseQueue
+    /// The `volatility_epoch` row of `schemas`' volatile properties (nil: read-only, never recorded).
+    let volatilityEpoch: Int64?
 
     /// Opens (or, unless `readOnly`, creates) a store, migrating it and refreshing the class views.
     /// - Throws: `StoreError`: `.notFound` when `readOnly` and there is no database, `.corrupt` when the
@@ -55,7 +57,7 @@ public final class SnapshotStore: Sendable {
         } catch {
             throw StoreError.wrapping(error, path: path, during: "opening the database")
         }
-        try prepare()
+        volatilityEpoch = try Self.prepare(pool: pool, path: path, schemas: schemas, readOnly: readOnly)
     }
 
     /// Starts a sweep's snapshot, status `running`, owned by this process. Any other `running`
@@ -89,20 +91,21 @@ public final class SnapshotStore: Sendable {
     /// - Parameter instances: what the host returned; for a failure, whatever arrived before it (often none).
     /// - Throws: `StoreError` `.notFound` when the snapshot does not exist or is finished.
     public func record(_ observation: Observation, instances: [CimInstance]) throws(StoreError) {
-        var wire = CimJSONWriter(style: .wire, reservingCapacity: 4096)
         var canonical = CimJSONWriter(style: .canonical, reservingCapacity: 4096)
-        var schemaCache: [String: CimClassSchema?] = [:]
+        var classCache: [String: (schema: CimClassSchema?, volatile: Set<String>)] = [:]
         let contents = instances.map { instance in
             let cacheKey = instance.namespace + ":" + instance.className
-            let schema: CimClassSchema? = schemaCache[cacheKey] ?? {
-                let found = schemas.schema(namespace: instance.namespace, className: instance.className)
-                schemaCache[cacheKey] = found
-                return found
+            let facts = classCache[cacheKey] ?? {
+                let schema = schemas.schema(namespace: instance.namespace, className: instance.className)
+                let facts = (schema, Set((schema?.volatileProperties ?? []).map { $0.lowercased() }))
+                classCache[cacheKey] = facts
+                return facts
             }()
-            return InstanceContent(instance, schema: schema, wire: &wire, canonical: &canonical)
+            return InstanceContent(instance, schema: facts.schema, volatile: facts.volatile, writer: &canonical)
         }
         let storesSet = observation.status == .ok || !instances.isEmpty
-        let setHash = InstanceContent.setHash(contents)
+        let setHashes = InstanceContent.setHashes(contents)
+        let epoch = volatilityEpoch ?? 0
         try write("recording \(observation.host) \(observation.className)") { db in
             let status = try String.fetchOne(db, sql: "SELECT status FROM snapshot WHERE id = ?",
                                               arguments: [observation.snapshotID.rawValue])
@@ -110,7 +113,7 @@ public final class SnapshotStore: Sendable {
                 throw StoreError(.notFound, path: path, "snapshot \(observation.snapshotID) "
                                  + (status == nil ? "does not exist" : "is \(status!), not running"))
             }
-            let setID: Int64? = storesSet ? try Self.storeSet(db, hash: setHash, contents: contents) : nil
+            let setID: Int64? = storesSet ? try Self.storeSet(db, hashes: setHashes, epoch: epoch, contents: contents) : nil
             try db.execute(sql: """
                 INSERT OR REPLACE INTO observation (snapshot_id, host, namespace, class, status, error_kind,
                     error_detail, duration_ms, instance_count, set_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -122,24 +125,27 @@ public final class SnapshotStore: Sendable {
 
     /// The set row for a result set: reused when the same set is stored already, else written with
     /// its members (each content row reused when present).
-    private static func storeSet(_ db: Database, hash: Data, contents: [InstanceContent]) throws -> Int64 {
+    private static func storeSet(_ db: Database, hashes: (hash: Data, stableHash: Data), epoch: Int64,
+                                 contents: [InstanceContent]) throws -> Int64 {
         if let existing = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM content_set WHERE hash = ?"),
-                                             arguments: [hash]) {
+                                             arguments: [hashes.hash]) {
             return existing
         }
-        try db.cachedStatement(sql: "INSERT INTO content_set (hash, instance_count) VALUES (?, ?)")
-            .execute(arguments: [hash, contents.count])
+        try db.cachedStatement(sql: "INSERT INTO content_set (hash, stable_hash, epoch, instance_count) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [hashes.hash, hashes.stableHash, epoch, contents.count])
         let setID = db.lastInsertedRowID
         let find = try db.cachedStatement(sql: "SELECT id FROM instance_content WHERE hash = ?")
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO instance_content (hash, namespace, class, identity, properties) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO instance_content (hash, stable_hash, epoch, namespace, class, identity, properties)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         let member = try db.cachedStatement(sql: "INSERT INTO content_member (set_id, ordinal, content_id) VALUES (?, ?, ?)")
+        var wire = CimJSONWriter(style: .wire, reservingCapacity: 4096)
         for (ordinal, content) in contents.enumerated() {
             var contentID = try Int64.fetchOne(find, arguments: [content.hash])
             if contentID == nil {
-                try insert.execute(arguments: [content.hash, content.namespace, content.className, content.identity,
-                                               content.properties])
+                try insert.execute(arguments: [content.hash, content.stableHash, epoch, content.instance.namespace,
+                                               content.instance.className, content.identity, content.propertiesJSON(&wire)])
                 contentID = db.lastInsertedRowID
             }
             try member.execute(arguments: [setID, ordinal, contentID])

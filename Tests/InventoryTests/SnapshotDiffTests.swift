@@ -221,3 +221,33 @@ extension CimInstance {
         return copy
     }
 }
+
+struct VolatileDiffTests {
+    @Test func volatileOnlyChangesAreSkippedUnlessAskedAndFollowTheSchemas() throws {
+        let test = try TestStore()
+        var inventory = Inventory(hosts: ["a"], seed: 21)
+        try test.sweep(inventory.hosts, at: 1)
+        inventory.edit("a", "Win32_Process") {
+            for index in $0.indices { $0[index].set("WorkingSetSize", .uint64(UInt64(index) * 4096 + 7)) }
+        }
+        try test.sweep(inventory.hosts, at: 2)
+        #expect(try test.store.diff().hosts.map(\.status) == [.unchanged])
+        let processCount = inventory.instances("a", "Win32_Process").count
+        let all = try test.store.diff(options: DiffOptions(includeVolatile: true))
+        #expect(all.hosts.first?.classes.first?.changed.count == processCount)
+
+        // Schemas in which WorkingSetSize is not volatile: the stored shortcut no longer applies.
+        var registry = CimSchemaRegistry.builtin
+        var process = try #require(registry.schema(namespace: "root/cimv2", className: "Win32_Process"))
+        process.properties = process.properties.map { property in
+            var copy = property
+            if copy.name == "WorkingSetSize" { copy.isVolatile = false }
+            return copy
+        }
+        registry.add(process)
+        let reopened = try SnapshotStore(path: test.path, schemas: registry)
+        let changes = try reopened.diff().hosts.first?.classes.first?.changed ?? []
+        #expect(changes.count == processCount)
+        #expect(changes.allSatisfy { $0.changes.map(\.name) == ["WorkingSetSize"] })
+    }
+}
