@@ -46,6 +46,7 @@ let inventoryTargets: [Target] = [
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ],
+        exclude: ["README.md"],
         swiftSettings: swiftSettings
     ),
     // Seeded synthetic fleets and temp dirs, for InventoryTests and store-bench.

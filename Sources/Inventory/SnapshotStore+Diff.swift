@@ -268,10 +268,7 @@ struct DiffEngine {
             diff.added.append(IdentifiedInstance(identity: identity, instance: instance))
         }
         for (oldID, newID) in pairs {
-            let (before, identity) = try instance(oldID)
-            let (after, _) = try instance(newID)
-            let changes = propertyChanges(before, after, key: key)
-            if !changes.isEmpty { diff.changed.append(InstanceChange(identity: identity, changes: changes)) }
+            if let change = try instanceChange(oldID, newID) { diff.changed.append(change) }
         }
         return diff
     }
@@ -323,18 +320,54 @@ struct DiffEngine {
         return (instance, identity)
     }
 
-    mutating func propertyChanges(_ old: CimInstance, _ new: CimInstance, key: ClassKey) -> [PropertyChange] {
-        let volatile = options.includeVolatile ? [] : Set((schema(key)?.volatileProperties ?? []).map { $0.lowercased() })
-        var names = old.properties.map(\.name)
-        let known = Set(names.map { $0.lowercased() })
-        names += new.properties.map(\.name).filter { !known.contains($0.lowercased()) }
+    /// The property changes between two stored contents with the same identity, or nil when only
+    /// ignored (volatile) properties differ. Properties are compared as parsed JSON; only those that
+    /// differ are typed.
+    mutating func instanceChange(_ oldID: Int64, _ newID: Int64) throws -> InstanceChange? {
+        let old = try content(oldID), new = try content(newID)
+        let schema = schema(old.key)
+        let volatile = options.includeVolatile ? [] : Set((schema?.volatileProperties ?? []).map { $0.lowercased() })
+        var newByName: [String: Int] = [:]
+        for (index, member) in new.properties.enumerated() { newByName[member.0.lowercased()] = index }
+        var seen = Set<String>()
         var changes: [PropertyChange] = []
-        for name in names where !volatile.contains(name.lowercased()) {
-            let before = old[name], after = new[name]
-            if before == after { continue }
-            if let before, let after, before.jsonText(style: .canonical) == after.jsonText(style: .canonical) { continue }
-            changes.append(PropertyChange(name: name, old: before, new: after))
+        func typed(_ node: CimJSONReader.Node?, _ name: String) -> CimValue? {
+            node.map { CimJSONReader.value($0, as: schema?.property(named: name)?.type, schemas: store.schemas) }
         }
-        return changes
+        for (name, before) in old.properties {
+            let folded = name.lowercased()
+            seen.insert(folded)
+            guard !volatile.contains(folded) else { continue }
+            let after = newByName[folded].map { new.properties[$0].1 }
+            if after == before { continue }
+            changes.append(PropertyChange(name: name, old: typed(before, name), new: typed(after, name)))
+        }
+        for (name, after) in new.properties where !seen.contains(name.lowercased()) && !volatile.contains(name.lowercased()) {
+            changes.append(PropertyChange(name: name, old: nil, new: typed(after, name)))
+        }
+        guard !changes.isEmpty else { return nil }
+        let identity = try old.identity.map { text throws(StoreError) in
+            do {
+                return try CimInstance.properties(json: Array(text.utf8), schema: schema, schemas: store.schemas)
+            } catch {
+                throw StoreError(.corrupt, path: store.path, "stored identity of \(old.key.className) does not read back: \(error)")
+            }
+        }
+        return InstanceChange(identity: identity, changes: changes)
+    }
+
+    /// A stored content's class, identity text and parsed (untyped) properties.
+    func content(_ contentID: Int64) throws -> (key: ClassKey, identity: String?, properties: [(String, CimJSONReader.Node)]) {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT namespace, class, identity, properties FROM instance_content WHERE id = ?
+            """), arguments: [contentID]) else {
+            throw StoreError(.corrupt, path: store.path, "instance content \(contentID) is referenced but missing")
+        }
+        let text: String = row["properties"]
+        var reader = CimJSONReader(Array(text.utf8))
+        guard case .object(let members) = try reader.readDocument() else {
+            throw StoreError(.corrupt, path: store.path, "instance content \(contentID) is not a JSON object")
+        }
+        return (ClassKey(namespace: row["namespace"], className: row["class"]), row["identity"], members)
     }
 }
