@@ -76,6 +76,28 @@ let cimTargets: [Target] = [
 
 // MARK: - Inventory: collector, store, diff, queries
 let inventoryTargets: [Target] = [
+    .target(
+        name: "Inventory",
+        dependencies: [
+            "CIMModel",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        exclude: ["README.md"],
+        swiftSettings: swiftSettings
+    ),
+    // Seeded synthetic fleets and temp dirs, for InventoryTests and store-bench.
+    .target(name: "InventoryTestSupport", dependencies: ["CIMModel"], path: "Tests/InventoryTestSupport",
+            swiftSettings: swiftSettings),
+    .executableTarget(name: "store-bench", dependencies: ["Inventory", "InventoryTestSupport", "CIMModel"],
+                      path: "Benchmarks/store-bench",
+                      swiftSettings: swiftSettings),
+    // A child process for InventoryTests: opens a store, begins a sweep and waits to be killed.
+    .executableTarget(name: "store-test-helper", dependencies: ["Inventory", "CIMModel"],
+                      path: "Tests/store-test-helper", swiftSettings: swiftSettings),
+    .testTarget(name: "InventoryTests", dependencies: ["Inventory", "InventoryTestSupport", "CIMModel", "store-test-helper"],
+                swiftSettings: swiftSettings),
 ]
 
 // MARK: - The command line

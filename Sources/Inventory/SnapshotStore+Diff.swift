@@ -1,0 +1,373 @@
+import CIMModel
+import Foundation
+import GRDB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension SnapshotStore {
+    /// The snapshot a reference names (for an instant, the newest one started at or before it).
+    /// - Throws: `StoreError` `.notFound` naming what is missing ("@prev has no earlier snapshot").
+    public func resolve(_ reference: SnapshotRef) throws(StoreError) -> (id: SnapshotID, startedAt: Date) {
+        let heads = try read("resolving \(reference)") { db in
+            try Row.fetchAll(db, sql: "SELECT id, status, started_at, owner_pid FROM snapshot ORDER BY id DESC")
+        }
+        let liveness = Liveness(store: self, running: heads.filter { $0["status"] == "running" }.map { $0["id"] })
+        let snapshots = heads.map { row in
+            (id: SnapshotID(rawValue: row["id"]),
+             status: liveness.status(SnapshotID(rawValue: row["id"]), stored: row["status"], ownerPID: row["owner_pid"]),
+             startedAt: StoreTime.date(row["started_at"]) ?? Date(timeIntervalSince1970: 0))
+        }
+        switch reference {
+        case .id(let id):
+            guard let found = snapshots.first(where: { $0.id == id }) else {
+                throw StoreError(.notFound, path: path, "snapshot \(id) does not exist; `cimsweep snapshots` lists them")
+            }
+            return (found.id, found.startedAt)
+        case .latest(let back):
+            let finished = snapshots.filter { $0.status == .complete || $0.status == .partial }
+            guard back < finished.count else {
+                let what = finished.isEmpty ? "there is no complete or partial snapshot yet"
+                    : back == 1 ? "@prev has no earlier snapshot (only one complete or partial snapshot)"
+                    : "\(reference) goes back \(back), but there are only \(finished.count) complete or partial snapshots"
+                throw StoreError(.notFound, path: path, what)
+            }
+            return (finished[back].id, finished[back].startedAt)
+        case .asOf(let date):
+            guard let found = snapshots.first(where: {
+                $0.startedAt <= date && [.complete, .partial, .interrupted].contains($0.status)
+            }) else {
+                throw StoreError(.notFound, path: path, "no snapshot started at or before \(StoreTime.text(date))")
+            }
+            return (found.id, found.startedAt)
+        }
+    }
+
+    /// Compares two states of the fleet. Host × class pairs whose stored result sets are identical
+    /// (same content address) are skipped without loading an instance, so the cost follows what changed.
+    ///
+    /// ```swift
+    /// let diff = try store.diff(from: .previous, to: .latest, options: DiffOptions(classNames: ["Win32_Service"]))
+    /// for host in diff.hosts where host.status != .unchanged { print(host.host, host.status) }
+    /// ```
+    /// - Throws: `StoreError` `.notFound` when a reference resolves to nothing.
+    public func diff(from: SnapshotRef = .previous, to: SnapshotRef = .latest,
+                     options: DiffOptions = DiffOptions()) throws(StoreError) -> SnapshotDiff {
+        let old = try resolve(from), new = try resolve(to)
+        let hosts = try read("comparing snapshot \(old.id) with \(new.id)") { db in
+            var engine = DiffEngine(db: db, store: self, options: options)
+            let before = try engine.loadSide(base: old.id)
+            let after = try engine.loadSide(base: new.id)
+            return try engine.compare(before, after, oldBase: old.id, newBase: new.id)
+        }
+        return SnapshotDiff(from: .init(reference: from, snapshot: old.id, startedAt: old.startedAt),
+                            to: .init(reference: to, snapshot: new.id, startedAt: new.startedAt),
+                            includesVolatile: options.includeVolatile, hosts: hosts)
+    }
+}
+
+/// The diff's work, inside one read transaction (one consistent view of the file).
+struct DiffEngine {
+    struct ClassKey: Hashable, Comparable {
+        var namespace: String
+        var className: String
+        static func < (a: Self, b: Self) -> Bool { (a.namespace, a.className) < (b.namespace, b.className) }
+    }
+
+    /// Where one host × class's data comes from on one side.
+    struct ClassState {
+        var setID: Int64?
+        /// The set's address without volatile values, and the volatility signature it was made under.
+        var stable: Stable?
+        var snapshot: SnapshotID
+        var instanceCount: Int
+        /// Set when the side's own observation failed (or is missing) and an earlier one stands in.
+        var failure: ClassFailure?
+    }
+
+    struct Stable: Equatable {
+        var hash: Data
+        var epoch: Int64
+    }
+
+    struct Side {
+        var hosts: [String: [ClassKey: ClassState]] = [:]
+        /// Hosts the side set out to visit but has no data for at all.
+        var unobserved: Set<String> = []
+    }
+
+    let db: Database
+    let store: SnapshotStore
+    let options: DiffOptions
+    let classFilter: Set<String>
+    var schemaCache: [ClassKey: CimClassSchema?] = [:]
+
+    init(db: Database, store: SnapshotStore, options: DiffOptions) {
+        self.db = db
+        self.store = store
+        self.options = options
+        classFilter = Set(options.classNames.map { $0.lowercased() })
+    }
+
+    func wanted(host: String) -> Bool {
+        guard let pattern = options.hostPattern else { return true }
+        return fnmatch(pattern, host, 0) == 0
+    }
+
+    func wanted(className: String) -> Bool { classFilter.isEmpty || classFilter.contains(className.lowercased()) }
+
+    func loadSide(base: SnapshotID) throws -> Side {
+        var side = Side()
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT o.host, o.namespace, o.class, o.status, o.error_kind, o.error_detail, o.set_id, o.instance_count,
+                s.stable_hash, s.epoch
+            FROM observation o LEFT JOIN content_set s ON s.id = o.set_id WHERE o.snapshot_id = ?
+            """, arguments: [base.rawValue])
+        for row in rows {
+            let host: String = row["host"], className: String = row["class"]
+            guard wanted(host: host), wanted(className: className) else { continue }
+            let key = ClassKey(namespace: row["namespace"], className: className)
+            if row["status"] == "ok" {
+                side.hosts[host, default: [:]][key] = ClassState(setID: row["set_id"], stable: Self.stable(row),
+                                                                 snapshot: base, instanceCount: row["instance_count"])
+            } else {
+                side.hosts[host, default: [:]][key] = try fallback(host: host, key: key, before: base,
+                                                                   kind: row["error_kind"], detail: row["error_detail"])
+            }
+        }
+        let planned = try String.fetchAll(db, sql: "SELECT host FROM snapshot_host WHERE snapshot_id = ?",
+                                          arguments: [base.rawValue])
+        for host in planned where side.hosts[host] == nil && wanted(host: host) {
+            // Planned but never reached (an interrupted sweep): the host's last observed classes stand in.
+            let earlier = try Row.fetchAll(db, sql: """
+                SELECT DISTINCT namespace, class FROM observation WHERE host = ?
+                AND snapshot_id = (SELECT MAX(snapshot_id) FROM observation WHERE host = ? AND snapshot_id < ?)
+                """, arguments: [host, host, base.rawValue])
+            var classes: [ClassKey: ClassState] = [:]
+            for row in earlier where wanted(className: row["class"]) {
+                let key = ClassKey(namespace: row["namespace"], className: row["class"])
+                classes[key] = try fallback(host: host, key: key, before: base, kind: "not-observed",
+                                            detail: "the sweep of snapshot \(base) did not reach this host")
+            }
+            if classes.isEmpty { side.unobserved.insert(host) } else { side.hosts[host] = classes }
+        }
+        return side
+    }
+
+    /// The newest successful observation of a host × class before `base`, standing in for a failure.
+    func fallback(host: String, key: ClassKey, before base: SnapshotID, kind: String?, detail: String?) throws -> ClassState {
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT o.snapshot_id, o.set_id, o.instance_count, s.stable_hash, s.epoch
+            FROM observation o LEFT JOIN content_set s ON s.id = o.set_id
+            WHERE o.host = ? AND o.namespace = ? AND o.class = ? AND o.status = 'ok' AND o.snapshot_id < ?
+            ORDER BY o.snapshot_id DESC LIMIT 1
+            """), arguments: [host, key.namespace, key.className, base.rawValue])
+        let lastGood = row.map { SnapshotID(rawValue: $0["snapshot_id"]) }
+        let failure = ClassFailure(namespace: key.namespace, className: key.className, errorKind: kind,
+                                   errorDetail: detail, lastGoodSnapshot: lastGood)
+        return ClassState(setID: row?["set_id"], stable: row.flatMap(Self.stable), snapshot: lastGood ?? base, instanceCount: row?["instance_count"] ?? 0,
+                          failure: failure)
+    }
+
+    static func stable(_ row: Row) -> Stable? {
+        guard let hash: Data = row["stable_hash"], let epoch: Int64 = row["epoch"] else { return nil }
+        return Stable(hash: hash, epoch: epoch)
+    }
+
+    /// Whether two stable addresses prove the contents equal but for volatile values, under the
+    /// current schemas' volatility (never when volatile changes are asked for).
+    func equalButVolatile(_ a: Stable?, _ b: Stable?) -> Bool {
+        guard !options.includeVolatile, let a, let b, let current = store.volatilityEpoch else { return false }
+        return a.epoch == current && b.epoch == current && a.hash == b.hash
+    }
+
+    mutating func compare(_ before: Side, _ after: Side, oldBase: SnapshotID, newBase: SnapshotID) throws -> [HostDiff] {
+        let names = Set(before.hosts.keys).union(after.hosts.keys).union(before.unobserved).union(after.unobserved)
+        var result: [HostDiff] = []
+        for host in names.sorted() {
+            let old = before.hosts[host], new = after.hosts[host]
+            if after.unobserved.contains(host) {
+                result.append(HostDiff(host: host, status: .failed, failures: [], classes: [], instanceCount: nil))
+                continue
+            }
+            guard let new else {
+                let count = old?.values.reduce(0) { $0 + $1.instanceCount }
+                result.append(HostDiff(host: host, status: .disappeared, failures: [], classes: [], instanceCount: count))
+                continue
+            }
+            guard let old else {
+                result.append(HostDiff(host: host, status: .appeared, failures: new.sorted { $0.key < $1.key }.compactMap(\.value.failure),
+                                       classes: [], instanceCount: new.values.reduce(0) { $0 + $1.instanceCount }))
+                continue
+            }
+            result.append(try compareHost(host, old: old, new: new, oldBase: oldBase, newBase: newBase))
+        }
+        return result
+    }
+
+    mutating func compareHost(_ host: String, old: [ClassKey: ClassState], new: [ClassKey: ClassState],
+                              oldBase: SnapshotID, newBase: SnapshotID) throws -> HostDiff {
+        var failures: [ClassFailure] = []
+        var classes: [ClassDiff] = []
+        for key in Set(old.keys).union(new.keys).sorted() {
+            guard let newState = new[key] else {
+                failures.append(ClassFailure(namespace: key.namespace, className: key.className, errorKind: "not-observed",
+                                             errorDetail: "snapshot \(newBase) did not enumerate this class on this host",
+                                             lastGoodSnapshot: nil))
+                continue
+            }
+            if let failure = newState.failure { failures.append(failure) }
+            let oldState = old[key]
+            if newState.failure != nil, newState.setID == nil { continue }   // failed, nothing to compare on
+            guard oldState?.setID != newState.setID, !equalButVolatile(oldState?.stable, newState.stable) else { continue }
+            var diff = try compareSets(key, old: oldState?.setID, new: newState.setID)
+            if !diff.added.isEmpty || !diff.removed.isEmpty || !diff.changed.isEmpty {
+                diff.fromSnapshot = oldState.flatMap { $0.snapshot == oldBase ? nil : $0.snapshot }
+                diff.toSnapshot = newState.snapshot == newBase ? nil : newState.snapshot
+                classes.append(diff)
+            }
+        }
+        let status: HostDiff.Status = !failures.isEmpty ? .failed : classes.isEmpty ? .unchanged : .changed
+        return HostDiff(host: host, status: status, failures: failures, classes: classes, instanceCount: nil)
+    }
+
+    /// Matches two result sets by identity; only instances whose content differs are decoded.
+    mutating func compareSets(_ key: ClassKey, old: Int64?, new: Int64?) throws -> ClassDiff {
+        var diff = ClassDiff(namespace: key.namespace, className: key.className, added: [], removed: [], changed: [])
+        let oldMembers = try members(old), newMembers = try members(new)
+        var unmatched: [String: [Int64]] = [:]
+        var stableOf: [Int64: Stable] = [:]
+        for member in oldMembers + newMembers { stableOf[member.contentID] = member.stable }
+        for member in oldMembers { unmatched[member.identityKey, default: []].append(member.contentID) }
+        var pairs: [(Int64, Int64)] = []
+        var added: [Int64] = []
+        for member in newMembers {
+            guard var candidates = unmatched[member.identityKey], !candidates.isEmpty else {
+                added.append(member.contentID); continue
+            }
+            if let same = candidates.firstIndex(of: member.contentID) {
+                candidates.remove(at: same)
+            } else {
+                let oldID = candidates.removeFirst()
+                if !equalButVolatile(stableOf[oldID], stableOf[member.contentID]) { pairs.append((oldID, member.contentID)) }
+            }
+            unmatched[member.identityKey] = candidates
+        }
+        for member in oldMembers {
+            guard var remaining = unmatched[member.identityKey], let index = remaining.firstIndex(of: member.contentID)
+            else { continue }
+            remaining.remove(at: index)
+            unmatched[member.identityKey] = remaining
+            let (removed, identity) = try instance(member.contentID)
+            diff.removed.append(IdentifiedInstance(identity: identity, instance: removed))
+        }
+        for id in added {
+            let (instance, identity) = try instance(id)
+            diff.added.append(IdentifiedInstance(identity: identity, instance: instance))
+        }
+        for (oldID, newID) in pairs {
+            if let change = try instanceChange(oldID, newID) { diff.changed.append(change) }
+        }
+        return diff
+    }
+
+    struct Member {
+        var contentID: Int64
+        var stable: Stable?
+        /// The identity JSON, or the content id when the class has no identity (whole-content match).
+        var identityKey: String
+    }
+
+    func members(_ setID: Int64?) throws -> [Member] {
+        guard let setID else { return [] }
+        return try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT m.content_id, c.identity, c.stable_hash, c.epoch FROM content_member m
+            JOIN instance_content c ON c.id = m.content_id
+            WHERE m.set_id = ? ORDER BY m.ordinal
+            """), arguments: [setID]).map { row in
+            let id: Int64 = row["content_id"]
+            return Member(contentID: id, stable: Self.stable(row), identityKey: (row["identity"] as String?) ?? "#\(id)")
+        }
+    }
+
+    mutating func schema(_ key: ClassKey) -> CimClassSchema? {
+        if let cached = schemaCache[key] { return cached }
+        let found = store.schemas.schema(namespace: key.namespace, className: key.className)
+        schemaCache[key] = found
+        return found
+    }
+
+    /// A stored instance (host left nil) and its identity properties.
+    mutating func instance(_ contentID: Int64) throws -> (instance: CimInstance, identity: [CimProperty]?) {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT namespace, class, identity, properties FROM instance_content WHERE id = ?
+            """), arguments: [contentID]) else {
+            throw StoreError(.corrupt, path: store.path, "instance content \(contentID) is referenced but missing")
+        }
+        let key = ClassKey(namespace: row["namespace"], className: row["class"])
+        let identityText: String? = row["identity"]
+        let instance = try store.decodeInstance(namespace: key.namespace, className: key.className,
+                                                identity: identityText, properties: row["properties"], host: nil)
+        let identity = try identityText.map { text throws(StoreError) in
+            do {
+                return try CimInstance.properties(json: Array(text.utf8), schema: schema(key), schemas: store.schemas)
+            } catch {
+                throw StoreError(.corrupt, path: store.path, "stored identity of \(key.className) does not read back: \(error)")
+            }
+        }
+        return (instance, identity)
+    }
+
+    /// The property changes between two stored contents with the same identity, or nil when only
+    /// ignored (volatile) properties differ. Properties are compared as parsed JSON; only those that
+    /// differ are typed.
+    mutating func instanceChange(_ oldID: Int64, _ newID: Int64) throws -> InstanceChange? {
+        let old = try content(oldID), new = try content(newID)
+        let schema = schema(old.key)
+        let volatile = options.includeVolatile ? [] : Set((schema?.volatileProperties ?? []).map { $0.lowercased() })
+        var newByName: [String: Int] = [:]
+        for (index, member) in new.properties.enumerated() { newByName[member.0.lowercased()] = index }
+        var seen = Set<String>()
+        var changes: [PropertyChange] = []
+        func typed(_ node: CimJSONReader.Node?, _ name: String) -> CimValue? {
+            node.map { CimJSONReader.value($0, as: schema?.property(named: name)?.type, schemas: store.schemas) }
+        }
+        for (name, before) in old.properties {
+            let folded = name.lowercased()
+            seen.insert(folded)
+            guard !volatile.contains(folded) else { continue }
+            let after = newByName[folded].map { new.properties[$0].1 }
+            if after == before { continue }
+            changes.append(PropertyChange(name: name, old: typed(before, name), new: typed(after, name)))
+        }
+        for (name, after) in new.properties where !seen.contains(name.lowercased()) && !volatile.contains(name.lowercased()) {
+            changes.append(PropertyChange(name: name, old: nil, new: typed(after, name)))
+        }
+        guard !changes.isEmpty else { return nil }
+        let identity = try old.identity.map { text throws(StoreError) in
+            do {
+                return try CimInstance.properties(json: Array(text.utf8), schema: schema, schemas: store.schemas)
+            } catch {
+                throw StoreError(.corrupt, path: store.path, "stored identity of \(old.key.className) does not read back: \(error)")
+            }
+        }
+        return InstanceChange(identity: identity, changes: changes)
+    }
+
+    /// A stored content's class, identity text and parsed (untyped) properties.
+    func content(_ contentID: Int64) throws -> (key: ClassKey, identity: String?, properties: [(String, CimJSONReader.Node)]) {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT namespace, class, identity, properties FROM instance_content WHERE id = ?
+            """), arguments: [contentID]) else {
+            throw StoreError(.corrupt, path: store.path, "instance content \(contentID) is referenced but missing")
+        }
+        let text: String = row["properties"]
+        var reader = CimJSONReader(Array(text.utf8))
+        guard case .object(let members) = try reader.readDocument() else {
+            throw StoreError(.corrupt, path: store.path, "instance content \(contentID) is not a JSON object")
+        }
+        return (ClassKey(namespace: row["namespace"], className: row["class"]), row["identity"], members)
+    }
+}
