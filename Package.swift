@@ -72,6 +72,15 @@ let simulatorTargets: [Target] = [
 
 // MARK: - CIM: CimSession
 let cimTargets: [Target] = [
+    .target(
+        name: "CIM",
+        dependencies: [
+            "CIMModel", "WSMan", "Transport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "DequeModule", package: "swift-collections"),
+        ],
+        swiftSettings: swiftSettings
+    ),
 ]
 
 // MARK: - Inventory: collector, store, diff, queries
@@ -105,7 +114,7 @@ let cliTargets: [Target] = [
     .executableTarget(
         name: "cimsweep",
         dependencies: [
-            "CIMModel",
+            "CIMModel", "WSMan", "Transport", "CIM",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],

@@ -1,0 +1,53 @@
+import Transport
+
+/// How a `CimSession` reaches its host: port, TLS, authentication, timeouts and envelope limits.
+///
+/// A value with safe defaults that can be printed, hashed and stored with a snapshot: credentials
+/// travel apart, as a `Credential`. Names follow PowerShell's `New-CimSessionOption`.
+public struct CimSessionOptions: Sendable, CustomStringConvertible {
+    /// The port; nil means 5985, or 5986 with `useSSL`.
+    public var port: Int? = nil
+    /// HTTPS (`-UseSSL`).
+    public var useSSL = false
+    /// How to authenticate.
+    public var authentication: AuthenticationMechanism = .basic
+    /// Allow Basic credentials over plain HTTP (`--allow-unencrypted`), as WinRM's AllowUnencrypted.
+    public var allowUnencrypted = false
+    /// TLS verification; on unless switched off by name (`--skip-ca-check`, `--skip-cn-check`).
+    public var tls = ConnectionOptions.TLSOptions()
+    /// An explicit proxy; none by default (the environment is read by the CLI, never here).
+    public var proxy = ConnectionOptions.ProxyOptions()
+    /// TCP + TLS connect limit (`OpenTimeout`).
+    public var connectTimeout: Duration = .seconds(10)
+    /// Sent as `w:OperationTimeout`; the HTTP limit is this plus `httpTimeoutMargin`, so a slow but
+    /// valid WMI provider is never cut off by the client first (wsman.md §7).
+    public var operationTimeout: Duration = .seconds(60)
+    /// Added to `operationTimeout` for the HTTP request limit.
+    public var httpTimeoutMargin: Duration = .seconds(10)
+    /// Largest response accepted, in bytes (`w:MaxEnvelopeSize`); pypsrp's default fits every WinRM limit.
+    public var maxEnvelopeSize = 153_600
+    /// Items asked for per Enumerate/Pull (`MaxElements`); lowered on EncodingLimit faults.
+    public var maxElements = 200
+    /// `w:Locale` (fault text language).
+    public var locale = "en-US"
+    /// Send `__cimnamespace` with every request: OMI ignores the namespace inside resource URIs.
+    public var sendsNamespaceSelector = false
+
+    public init() {}
+
+    /// The TCP port used.
+    public var effectivePort: Int { port ?? (useSSL ? 5986 : 5985) }
+
+    public var description: String {
+        "CimSessionOptions(port: \(effectivePort), ssl: \(useSSL), auth: \(authentication), tls: \(tls), "
+            + "operationTimeout: \(operationTimeout), maxEnvelopeSize: \(maxEnvelopeSize), maxElements: \(maxElements))"
+    }
+
+    /// Authentication mechanisms, named as PowerShell names them.
+    public enum AuthenticationMechanism: String, Sendable, CaseIterable, CustomStringConvertible {
+        case basic
+        /// No credentials: only unauthenticated Identify works against Windows.
+        case none
+        public var description: String { rawValue }
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import Logging
+
+/// Log verbosity: logs go to stderr; stdout carries data only.
+struct LoggingFlags: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Show debug logs (per-host progress).")
+    var verbose = false
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String?
+
+    func makeLogger(label: String = "cimsweep") -> Logger {
+        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? (verbose ? .debug : .notice)
+        return logger
+    }
+
+    func validate() throws {
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+}
