@@ -29,7 +29,7 @@ extension HostState {
             "-k LocalService -p", "-k NetworkService -p", "-k LocalSystemNetworkRestricted -p", "-k utcsvc -p",
             "-k LocalServiceNoNetwork -p", "-k appmodel -p", "-k UnistackSvcGroup", "-k wsappx -p",
             "-k LocalServiceNoNetworkFirewall -p", "-k NetworkServiceNetworkRestricted -p",
-        ], count: 55...95, parent: "services.exe", session: 0),
+        ], count: 110...140, parent: "services.exe", session: 0),
         ProcessKind(name: "dwm.exe", folder: system32, arguments: [], count: 1...1, parent: "winlogon.exe", session: 1),
         ProcessKind(name: "spoolsv.exe", folder: system32, arguments: [], count: 1...1, parent: "services.exe", session: 0),
         ProcessKind(name: "MsMpEng.exe", folder: "C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18.24090.11-0",
