@@ -68,6 +68,43 @@ let transportTargets: [Target] = [
 
 // MARK: - Simulator: the loopback WinRM fleet
 let simulatorTargets: [Target] = [
+    .target(
+        name: "Simulator",
+        dependencies: [
+            "CIMModel", "CLibXML2",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "sim-bench",
+        dependencies: [
+            "Simulator",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ],
+        path: "Benchmarks/sim-bench",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "SimulatorTests",
+        dependencies: [
+            "Simulator", "CIMModel", "CLibXML2",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ],
+        swiftSettings: swiftSettings
+    ),
 ]
 
 // MARK: - CIM: CimSession
@@ -114,7 +151,7 @@ let cliTargets: [Target] = [
     .executableTarget(
         name: "cimsweep",
         dependencies: [
-            "CIMModel", "WSMan", "Transport", "CIM",
+            "CIMModel", "WSMan", "Transport", "CIM", "Simulator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
