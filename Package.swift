@@ -118,6 +118,15 @@ let cimTargets: [Target] = [
         ],
         swiftSettings: swiftSettings
     ),
+    .testTarget(
+        name: "CIMTests",
+        dependencies: [
+            "CIM", "CIMModel", "WSMan", "Transport", "Simulator",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "InMemoryLogging", package: "swift-log"),
+        ],
+        swiftSettings: swiftSettings
+    ),
 ]
 
 // MARK: - Inventory: collector, store, diff, queries

@@ -134,6 +134,7 @@ final class EnumerationRun: Sendable {
         var machine = session.makeStateMachine(query)
         var action = machine.start()
         var isFirstRequest = true
+        var operation = CimSessionError.Operation.enumerate
         while true {
             switch action {
             case .send(let request):
@@ -143,7 +144,7 @@ final class EnumerationRun: Sendable {
                     continue
                 }
                 isFirstRequest = false
-                let operation: CimSessionError.Operation = switch request.expectedResponse {
+                operation = switch request.expectedResponse {
                 case .release: .release
                 case .pull: .pull
                 default: .enumerate
@@ -167,7 +168,7 @@ final class EnumerationRun: Sendable {
                 return
             case .fail(let failure, let release):
                 if let release { _ = try? await session.exchange(release, operation: .release) }
-                finish(.failure(session.error(for: failure, operation: machine.state == .idle ? .enumerate : .pull)))
+                finish(.failure(session.error(for: failure, operation: operation)))
                 return
             }
         }
