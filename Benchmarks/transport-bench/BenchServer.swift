@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -19,6 +20,7 @@ enum BenchServer {
             }
             .bind(host: "127.0.0.1", port: 0).get()
         print(channel.localAddress!.port!)
+        fflush(nil)  // stdout is a pipe here, so fully buffered
         try await channel.closeFuture.get()
     }
 

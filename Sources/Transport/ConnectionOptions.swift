@@ -99,9 +99,12 @@ public struct ConnectionOptions: Sendable, CustomStringConvertible {
 }
 
 extension Duration {
-    /// Whole milliseconds, at least 1, as libcurl's `_MS` options take them (0 would mean "no limit").
+    /// Whole milliseconds as libcurl's `_MS` options take them: at least 1 (0 would mean "no limit"),
+    /// and at most a year, so an absurd value cannot overflow.
     var curlMilliseconds: Int {
         let (seconds, attoseconds) = components
+        let year: Int64 = 365 * 86_400
+        guard seconds < year else { return Int(year) * 1000 }
         return max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
     }
 }

@@ -83,7 +83,7 @@ final class ConnectionState: @unchecked Sendable {
             break
         case .basic(let credential):
             try set(CURLOPT_HTTPAUTH, cs_curlauth_basic())
-            try set(CURLOPT_USERNAME, credential.user)
+            try set(CURLOPT_USERNAME, credential.username)
             let code = credential.secret.withCString { cs_curl_setopt_ptr(handle, CURLOPT_PASSWORD, $0) }
             try check(code, CURLOPT_PASSWORD)
         }

@@ -13,28 +13,28 @@ import Darwin
 /// - The bytes live in one heap buffer owned by this value (shared by copies) and are overwritten with
 ///   zeros (`explicit_bzero`, which the optimiser may not drop) when the last copy goes away.
 /// - A `String` or array you passed to the initialiser is yours; Swift strings are immutable and may have
-///   been copied, so zeroing them is not possible from here. Prefer ``init(user:secretBytes:)`` with a
+///   been copied, so zeroing them is not possible from here. Prefer ``init(username:secretBytes:)`` with a
 ///   buffer you wipe yourself.
 /// - libcurl keeps its own copy (`CURLOPT_PASSWORD` is duplicated with `strdup`) and builds the
 ///   `Authorization` header in its own buffers; those are freed but not zeroed by libcurl.
 public struct Credential: Sendable, CustomStringConvertible {
     /// The user name, for example `alice` or `CONTOSO\alice`.
-    public let user: String
+    public let username: String
     let secret: SecretBuffer
 
     /// Creates a credential from a user name and a password string.
-    public init(user: String, secret: String) {
-        self.user = user
+    public init(username: String, secret: String) {
+        self.username = username
         self.secret = SecretBuffer(Array(secret.utf8))
     }
 
     /// Creates a credential from a user name and the password's UTF-8 bytes.
-    public init(user: String, secretBytes: some Collection<UInt8>) {
-        self.user = user
+    public init(username: String, secretBytes: some Collection<UInt8>) {
+        self.username = username
         self.secret = SecretBuffer(secretBytes)
     }
 
-    public var description: String { "Credential(user: \(user), secret: ‹redacted›)" }
+    public var description: String { "Credential(user: \(username), secret: ‹redacted›)" }
 
     /// `text` with every occurrence of the secret replaced; used to scrub text that came back from libcurl.
     func redacting(_ text: String) -> String {

@@ -32,7 +32,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         guard !host.isEmpty, !host.contains(where: { forbiddenInHost.contains($0) || $0.isControl }) else {
             throw TransportError(
                 host: host, phase: .configure, kind: .invalidEndpoint,
-                detail: "invalid host name \"\(host.debugDescription.dropFirst().dropLast())\"",
+                detail: "invalid host name \(host.debugDescription)",
                 hint: "Give a DNS name or an IP address without scheme, port or path")
         }
         guard (1...65535).contains(port) else {

@@ -47,7 +47,8 @@ final class Transfer: @unchecked Sendable {
         continuation = nil
     }
 
-    /// Handles one raw header line from libcurl; false aborts the transfer.
+    /// Handles one raw header line from libcurl; false aborts the transfer. Obsolete line folding
+    /// (RFC 9112 §5.2) is not joined: a continuation line has no colon and is dropped.
     func receiveHeaderLine(_ line: UnsafeRawBufferPointer) -> Bool {
         headerBytes += line.count
         guard headerBytes <= Self.maxHeaderBytes else {
@@ -60,7 +61,6 @@ final class Transfer: @unchecked Sendable {
         // Trailers after the body are not part of the head the consumer already has.
         guard !isHeadDelivered else { return true }
         let text = String(decoding: line, as: UTF8.self)
-        let isFolded = line.first == UInt8(ascii: " ") || line.first == UInt8(ascii: "\t")
         let trimmed = text.trimmingWhitespace()
         if trimmed.hasPrefix("HTTP/") {
             let parts = trimmed.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
@@ -68,8 +68,6 @@ final class Transfer: @unchecked Sendable {
             head = HTTPResponseHead(status: status, reason: parts.count > 2 ? String(parts[2]) : "")
         } else if trimmed.isEmpty {
             return true
-        } else if isFolded, let last = head?.headers.indices.last {
-            head?.headers[last].value += " " + trimmed
         } else if let colon = trimmed.firstIndex(of: ":") {
             let name = String(trimmed[..<colon]).trimmingWhitespace()
             let value = String(trimmed[trimmed.index(after: colon)...]).trimmingWhitespace()

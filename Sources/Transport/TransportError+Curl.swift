@@ -25,7 +25,7 @@ extension TransportError {
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST:
             phase = .resolve
-            hint = "Check the name \(host): it does not resolve"
+            hint = "Check the name: it does not resolve here (DNS, hosts file, or a typo)"
         case CURLE_COULDNT_RESOLVE_PROXY:
             phase = .resolve
             hint = "Check the proxy name given with --proxy"

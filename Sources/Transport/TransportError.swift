@@ -66,7 +66,8 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(host): \(phase.rawValue) failed: \(detail)" + (hint.map { ". \($0)" } ?? "")
+        let what = phase == .timeout ? "timed out" : "\(phase.rawValue) failed"
+        return "\(host): \(what): \(detail)" + (hint.map { ". \($0)" } ?? "")
     }
 
     /// The error for a 401 response, listing the schemes the server offered.

@@ -2,7 +2,7 @@ import Testing
 import Transport
 
 @Suite struct AuthenticationTests {
-    static let credential = Credential(user: "alice", secret: "S3cret!pass")
+    static let credential = Credential(username: "alice", secret: "S3cret!pass")
     /// base64("alice:S3cret!pass")
     static let expectedHeader = "Basic YWxpY2U6UzNjcmV0IXBhc3M="
 

@@ -43,6 +43,26 @@ import Transport
         }
     }
 
+    /// Cancelling a request queued behind another on the same connection leaves the running one alone.
+    @Test func cancellingAQueuedRequestLeavesTheRunningOneAlone() async throws {
+        let gate = Gate()
+        try await TestHTTPServer.run(.held(gate: gate)) { server in
+            try await Transport.withTransport(logger: CapturedLog().logger) { transport in
+                let connection = try transport.connection(to: .local(server.port))
+                let running = Task { try await connection.post(Array("running".utf8), headers: []) }
+                for await _ in server.arrivals { break }
+                let queued = Task { try await connection.post(Array("queued".utf8), headers: []) }
+                queued.cancel()
+                await #expect(throws: CancellationError.self) { _ = try await queued.value }
+                gate.open()
+                #expect(try await running.value.body == Array("running".utf8))
+                #expect(try await connection.post(Array("next".utf8), headers: []).body == Array("next".utf8))
+                #expect(server.requests.map { String(decoding: $0.body, as: UTF8.self) } == ["running", "next"])
+                #expect(transport.statistics.transfersQueued == 0)
+            }
+        }
+    }
+
     @Test func alreadyCancelledTaskSendsNothing() async throws {
         try await TestHTTPServer.run(.echo) { server in
             try await Transport.withTransport(logger: CapturedLog().logger) { transport in

@@ -55,6 +55,18 @@ import Transport
         }
     }
 
+    @Test func extremeTimeoutsAreClampedNotFatal() async throws {
+        try await TestHTTPServer.run(.echo) { server in
+            try await Transport.withTransport(logger: CapturedLog().logger) { transport in
+                var options = ConnectionOptions()
+                options.timeouts.connect = .seconds(Int64.max)
+                let connection = try transport.connection(to: .local(server.port), options: options)
+                let response = try await connection.post([1], headers: [], timeout: .seconds(Int64.max))
+                #expect(response.body == [1])
+            }
+        }
+    }
+
     @Test func malformedHeaderIsRefusedBeforeSending() async throws {
         try await TestHTTPServer.run(.echo) { server in
             try await Transport.withTransport(logger: CapturedLog().logger) { transport in

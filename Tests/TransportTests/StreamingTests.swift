@@ -21,6 +21,22 @@ import Transport
         }
     }
 
+    /// An interim 100 response is not the head; the consumer sees only the final one.
+    @Test func interimResponseIsNotTheHead() async throws {
+        try await TestHTTPServer.run(.continueThenEcho) { server in
+            try await Transport.withTransport(logger: CapturedLog().logger) { transport in
+                let connection = try transport.connection(to: .local(server.port))
+                let consumer = RecordingConsumer()
+                let head = try await connection.post(Array("x".utf8), headers: [], timeout: .seconds(20), consumer: consumer)
+                #expect(head.status == 200)
+                #expect(head["X-Final"] == "yes")
+                #expect(head.values(of: "content-length") == ["1"])
+                #expect(consumer.head == head && !consumer.isOutOfOrder)
+                #expect(consumer.body == Array("x".utf8))
+            }
+        }
+    }
+
     @Test func serverErrorStatusIsReturnedWithItsBody() async throws {
         let fault = Array("<s:Envelope><s:Body><s:Fault/></s:Body></s:Envelope>".utf8)
         let behaviour = TestHTTPServer.Behaviour.fixed(

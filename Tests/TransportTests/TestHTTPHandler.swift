@@ -53,6 +53,9 @@ final class TestHTTPHandler: ChannelInboundHandler {
         case .endless:
             writeHead(status: .ok, headers: [("Transfer-Encoding", "chunked")], context: context)
             writeForever(chunk: ByteBuffer(repeating: UInt8(ascii: "x"), count: 64 << 10), context: context)
+        case .continueThenEcho:
+            writeHead(status: .continue, headers: [], context: context)
+            respond(status: .ok, headers: [("X-Final", "yes")], body: request.body, context: context)
         case .neverAnswer, .silentTCP:
             break
         case .resetMidBody(let announced, let sent):

@@ -19,6 +19,8 @@ final class TestHTTPServer: Sendable {
         case neverAnswer
         /// Announces `announced` bytes, sends `sent`, then resets the connection (RST).
         case resetMidBody(announced: Int, sent: [UInt8])
+        /// Sends an interim `100 Continue`, then echoes with an `X-Final` header.
+        case continueThenEcho
         /// Echoes, but only once `gate` opens.
         case held(gate: Gate)
         /// Accepts TCP connections and never reads or writes (no HTTP, no TLS handshake).
