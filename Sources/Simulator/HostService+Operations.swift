@@ -16,9 +16,9 @@ extension HostService {
     }
 
     /// The instances of a class in a namespace, or the fault Windows gives when it does not exist there.
-    func lookup(_ className: String, namespace: String, state: HostState, viaWQL: Bool, query: String) -> Result<[CimInstance], SimulatedFault> {
+    func lookup(_ className: String, namespace: String, state: HostState, viaWQL: Bool) -> Result<[CimInstance], SimulatedFault> {
         if settings.deniedNamespaces.contains(namespace.lowercased()) { return .failure(.accessDenied()) }
-        guard let list = state.instances(of: className), let schema = state.schemas.schema(className: className),
+        guard let list = state.instances(of: className), let schema = state.schema(of: className),
               schema.namespace.lowercased() == namespace.lowercased()
         else {
             return .failure(viaWQL ? .cannotProcessFilter("The specified class does not exist in the given namespace. ") : .resourceNotFound())
@@ -29,12 +29,12 @@ extension HostService {
     func get(_ request: SoapRequest, runtime: inout Runtime) -> Result<[UInt8], SimulatedFault> {
         guard let resource = resolve(request.resourceURI), resource.className != "*" else { return .failure(.resourceNotFound()) }
         let list: [CimInstance]
-        switch lookup(resource.className, namespace: resource.namespace, state: runtime.state, viaWQL: false, query: "") {
+        switch lookup(resource.className, namespace: resource.namespace, state: runtime.state, viaWQL: false) {
         case .success(let found): list = found
         case .failure(let fault): return .failure(fault)
         }
         let selectors = request.selectors.filter { $0.name != "__cimnamespace" }
-        let keys = runtime.state.schemas.schema(className: resource.className)?.keys ?? []
+        let keys = runtime.state.schema(of: resource.className)?.keys ?? []
         let given = Set(selectors.map { $0.name.lowercased() })
         if !given.isSubset(of: Set(keys.map { $0.lowercased() })) { return .failure(.invalidSelectors(missing: false)) }
         if given.count < keys.count && !(keys.isEmpty && given.isEmpty) { return .failure(.invalidSelectors(missing: true)) }
@@ -62,11 +62,11 @@ extension HostService {
         }
         if className == "*" { return .failure(.cannotProcessFilter("A WQL filter is required with the * resource URI. ")) }
         var list: [CimInstance]
-        switch lookup(className, namespace: resource.namespace, state: runtime.state, viaWQL: query != nil, query: "") {
+        switch lookup(className, namespace: resource.namespace, state: runtime.state, viaWQL: query != nil) {
         case .success(let found): list = found
         case .failure(let fault): return .failure(fault)
         }
-        let schema = runtime.state.schemas.schema(className: className)
+        let schema = runtime.state.schema(of: className)
         let known = Set((schema?.properties.map { $0.name.lowercased() } ?? []) + ["disconnectedsessions", "totalsessions"])
         if let query {
             let named = (query.properties ?? []) + query.referencedProperties
@@ -93,8 +93,7 @@ extension HostService {
             selected.append(rendered[offset])
         }
         let contextID = newID(&runtime)
-        var context = EnumerationContext(items: selected[...], resourceURI: request.resourceURI ?? "",
-                                         lastUsed: settings.clock.now(), user: user)
+        var context = EnumerationContext(items: selected[...], lastUsed: settings.clock.now(), user: user)
         var batch: ArraySlice<[UInt8]>?
         if body.optimize {
             switch take(&context, max: body.maxElements, limit: limit) {

@@ -59,9 +59,7 @@ final class HostService: Sendable {
     /// The current instances of a class (ground truth for client tests), nil if the host lacks it.
     func instances(of className: String) -> [CimInstance]? {
         runtime.withLock { runtime in
-            runtime.state.instances(of: className).map { list in
-                list.filter { $0.className.lowercased() == className.lowercased() || className.lowercased() == "win32_service" }
-            }
+            runtime.state.instances(of: className)
         }
     }
 

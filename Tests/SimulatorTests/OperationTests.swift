@@ -69,6 +69,9 @@ import Testing
             let terminal = try #require(items.first { $0.localName == "Win32_TerminalService" })
             #expect(terminal.namespace == Fixture.wmi + "root/cimv2/Win32_TerminalService")
             #expect(terminal.properties.contains { $0.name == "TotalSessions" })
+            let (subclass, _) = try await Fixture.enumerateAll(fleet.hosts[0].url, Self.star,
+                                                               wql: "SELECT Name, TotalSessions FROM Win32_TerminalService")
+            #expect(subclass.map { $0.properties.map(\.name) } == [["Name", "TotalSessions"]])
         }
     }
 
