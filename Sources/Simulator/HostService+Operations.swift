@@ -74,6 +74,10 @@ extension HostService {
                 return .failure(.cannotProcessFilter("The query names a property the class does not have: \(unknown.prefix(100)). "))
             }
         }
+        // Contexts idle past the timeout are dropped here, as Windows' enumeration garbage-collection
+        // timer would, so abandoned enumerations neither hold memory nor count against the quota.
+        let now = settings.clock.now()
+        runtime.contexts = runtime.contexts.filter { now - $0.value.lastUsed <= settings.idleTimeout }
         // Quota: open enumerations plus requests in flight, per user, as Windows counts operations.
         let open = runtime.contexts.values.filter { $0.user == user }.count + (runtime.inFlight[user] ?? 0)
         runtime.enumerateCount += 1

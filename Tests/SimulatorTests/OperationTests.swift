@@ -161,6 +161,21 @@ import Testing
         }
     }
 
+    @Test func abandonedContextsStopCountingAfterTheIdleTimeout() async throws {
+        let clock = ManualClock()
+        var configuration = Fixture.configuration(hosts: 1)
+        configuration.clock = .manual(clock)
+        configuration.maxConcurrentOperationsPerUser = 2
+        try await SimulatedFleet.run(configuration, logger: Fixture.logger) { fleet in
+            let url = fleet.hosts[0].url
+            for _ in 0..<2 { _ = try await Fixture.post(url, Fixture.enumerate(Self.processURI, optimize: false)) }
+            let refused = try await Fixture.post(url, Fixture.enumerate(Self.processURI, optimize: false))
+            #expect(try ShapeReader.read(refused.body).fault?.wsmanCode == "2150859174")
+            clock.advance(by: .seconds(61))
+            #expect(try await Fixture.post(url, Fixture.enumerate(Self.processURI, optimize: false)).status == 200)
+        }
+    }
+
     @Test func slowResponsesPastOperationTimeoutFault() async throws {
         var configuration = Fixture.configuration(hosts: 1)
         configuration.latency = LatencySpec(base: .milliseconds(200))
