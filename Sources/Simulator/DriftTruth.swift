@@ -6,6 +6,7 @@ import CIMModel
 public struct DriftTruth: Sendable, Codable, Hashable {
     /// How many ticks the fleet has taken, this one included.
     public var tick: Int
+    /// One entry per host, in fleet order.
     public var hosts: [HostDrift]
 }
 
@@ -13,6 +14,7 @@ public struct DriftTruth: Sendable, Codable, Hashable {
 public struct HostDrift: Sendable, Codable, Hashable {
     public var hostname: String
     public var address: String
+    /// Only classes with at least one change.
     public var classes: [ClassDrift]
 }
 
@@ -44,8 +46,11 @@ public struct InstanceDrift: Sendable, Codable, Hashable {
 /// One property that changed; `isVolatile` comes from the class schema.
 public struct PropertyDrift: Sendable, Codable, Hashable {
     public var name: String
+    /// The value before the tick.
     public var old: DriftValue
+    /// The value after the tick.
     public var new: DriftValue
+    /// True when the schema marks the property volatile (counters); diff ignores these by default.
     public var isVolatile: Bool
 }
 

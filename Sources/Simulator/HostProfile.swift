@@ -10,9 +10,13 @@ public enum HostRole: String, Sendable, Codable, CaseIterable {
 
 /// A Windows release a host runs, as Win32_OperatingSystem reports it.
 public struct OSBuild: Sendable, Hashable, Codable {
+    /// Win32_OperatingSystem.Caption, e.g. "Microsoft Windows Server 2019 Datacenter".
     public let caption: String
+    /// Win32_OperatingSystem.Version, e.g. "10.0.17763"; also in the authenticated Identify.
     public let version: String
+    /// Win32_OperatingSystem.BuildNumber.
     public let buildNumber: String
+    /// True for Server SKUs.
     public let isServer: Bool
 
     static let server2012R2 = OSBuild(caption: "Microsoft Windows Server 2012 R2 Standard", version: "6.3.9600", buildNumber: "9600", isServer: true)
@@ -33,7 +37,9 @@ public struct SimulatedHostInfo: Sendable, Hashable {
     public internal(set) var port: Int
     /// Its NetBIOS-style computer name, e.g. `SQL-0003`; stable for a given seed and index.
     public let hostname: String
+    /// What the host is for (domain controller, SQL, web, desktop); decides its processes and services.
     public let role: HostRole
+    /// The Windows release it reports.
     public let os: OSBuild
     /// `http` or `https`.
     public internal(set) var scheme: String

@@ -16,9 +16,9 @@ extension HostService {
     }
 
     /// The instances of a class in a namespace, or the fault Windows gives when it does not exist there.
-    func lookup(_ className: String, namespace: String, state: HostState, viaWQL: Bool, query: String) -> Result<[CimInstance], SimulatedFault> {
+    func lookup(_ className: String, namespace: String, state: HostState, viaWQL: Bool) -> Result<[CimInstance], SimulatedFault> {
         if settings.deniedNamespaces.contains(namespace.lowercased()) { return .failure(.accessDenied()) }
-        guard let list = state.instances(of: className), let schema = state.schemas.schema(className: className),
+        guard let list = state.instances(of: className), let schema = state.schema(of: className),
               schema.namespace.lowercased() == namespace.lowercased()
         else {
             return .failure(viaWQL ? .cannotProcessFilter("The specified class does not exist in the given namespace. ") : .resourceNotFound())
@@ -26,15 +26,15 @@ extension HostService {
         return .success(list)
     }
 
-    func get(_ request: SoapRequest, runtime: inout Runtime) -> Result<String, SimulatedFault> {
+    func get(_ request: SoapRequest, runtime: inout Runtime) -> Result<[UInt8], SimulatedFault> {
         guard let resource = resolve(request.resourceURI), resource.className != "*" else { return .failure(.resourceNotFound()) }
         let list: [CimInstance]
-        switch lookup(resource.className, namespace: resource.namespace, state: runtime.state, viaWQL: false, query: "") {
+        switch lookup(resource.className, namespace: resource.namespace, state: runtime.state, viaWQL: false) {
         case .success(let found): list = found
         case .failure(let fault): return .failure(fault)
         }
         let selectors = request.selectors.filter { $0.name != "__cimnamespace" }
-        let keys = runtime.state.schemas.schema(className: resource.className)?.keys ?? []
+        let keys = runtime.state.schema(of: resource.className)?.keys ?? []
         let given = Set(selectors.map { $0.name.lowercased() })
         if !given.isSubset(of: Set(keys.map { $0.lowercased() })) { return .failure(.invalidSelectors(missing: false)) }
         if given.count < keys.count && !(keys.isEmpty && given.isEmpty) { return .failure(.invalidSelectors(missing: true)) }
@@ -42,12 +42,12 @@ extension HostService {
             selectors.allSatisfy { instance[$0.name]?.lexicalForm?.lowercased() == $0.value.lowercased() }
         }) else { return .failure(.invalidSelectors(missing: false)) }
         let body = ResponseRenderer.item(match, form: .typed, schemas: runtime.state.schemas)
-        return .success(ResponseRenderer.envelope(action: WSManAction.get.responseAction, relatesTo: request.messageID,
-                                                  messageID: newID(&runtime), namespaces: ResponseRenderer.transferNamespaces, body: body))
+        return .success(Array(ResponseRenderer.envelope(action: WSManAction.get.responseAction, relatesTo: request.messageID,
+                                                        messageID: newID(&runtime), namespaces: ResponseRenderer.transferNamespaces, body: body).utf8))
     }
 
     func enumerate(_ request: SoapRequest, _ body: SoapRequest.EnumerateBody, user: String, limit: Int,
-                   runtime: inout Runtime) -> Result<String, SimulatedFault> {
+                   runtime: inout Runtime) -> Result<[UInt8], SimulatedFault> {
         guard let resource = resolve(request.resourceURI) else { return .failure(.resourceNotFound()) }
         var className = resource.className
         var query: WQLQuery?
@@ -62,11 +62,11 @@ extension HostService {
         }
         if className == "*" { return .failure(.cannotProcessFilter("A WQL filter is required with the * resource URI. ")) }
         var list: [CimInstance]
-        switch lookup(className, namespace: resource.namespace, state: runtime.state, viaWQL: query != nil, query: "") {
+        switch lookup(className, namespace: resource.namespace, state: runtime.state, viaWQL: query != nil) {
         case .success(let found): list = found
         case .failure(let fault): return .failure(fault)
         }
-        let schema = runtime.state.schemas.schema(className: className)
+        let schema = runtime.state.schema(of: className)
         let known = Set((schema?.properties.map { $0.name.lowercased() } ?? []) + ["disconnectedsessions", "totalsessions"])
         if let query {
             let named = (query.properties ?? []) + query.referencedProperties
@@ -74,6 +74,10 @@ extension HostService {
                 return .failure(.cannotProcessFilter("The query names a property the class does not have: \(unknown.prefix(100)). "))
             }
         }
+        // Contexts idle past the timeout are dropped here, as Windows' enumeration garbage-collection
+        // timer would, so abandoned enumerations neither hold memory nor count against the quota.
+        let now = settings.clock.now()
+        runtime.contexts = runtime.contexts.filter { now - $0.value.lastUsed <= settings.idleTimeout }
         // Quota: open enumerations plus requests in flight, per user, as Windows counts operations.
         let open = runtime.contexts.values.filter { $0.user == user }.count + (runtime.inFlight[user] ?? 0)
         runtime.enumerateCount += 1
@@ -93,25 +97,26 @@ extension HostService {
             selected.append(rendered[offset])
         }
         let contextID = newID(&runtime)
-        var context = EnumerationContext(items: selected[...], resourceURI: request.resourceURI ?? "",
-                                         lastUsed: settings.clock.now(), user: user)
-        var itemsXML = ""
-        var finished = false
+        var context = EnumerationContext(items: selected[...], lastUsed: settings.clock.now(), user: user)
+        var batch: ArraySlice<[UInt8]>?
         if body.optimize {
             switch take(&context, max: body.maxElements, limit: limit) {
-            case .success(let batch): itemsXML = "<w:Items>\(batch)</w:Items>"
+            case .success(let taken): batch = taken
             case .failure(let fault): return .failure(fault)
             }
-            finished = context.items.isEmpty
         }
-        if finished { itemsXML += "<w:EndOfSequence/>" } else { runtime.contexts[contextID] = context }
-        let soapBody = "<n:EnumerateResponse><n:EnumerationContext>\(finished ? "" : contextID)</n:EnumerationContext>\(itemsXML)</n:EnumerateResponse>"
-        return .success(ResponseRenderer.envelope(action: WSManAction.enumerate.responseAction, relatesTo: request.messageID,
-                                                  messageID: newID(&runtime), namespaces: ResponseRenderer.enumerationNamespaces, body: soapBody))
+        let finished = batch != nil && context.items.isEmpty
+        if !finished { runtime.contexts[contextID] = context }
+        let (head, tail) = ResponseRenderer.envelopeParts(action: WSManAction.enumerate.responseAction, relatesTo: request.messageID,
+                                                          messageID: newID(&runtime), namespaces: ResponseRenderer.enumerationNamespaces)
+        let opening = head + "<n:EnumerateResponse><n:EnumerationContext>\(finished ? "" : contextID)</n:EnumerationContext>"
+        guard let batch else { return .success(Array((opening + "</n:EnumerateResponse>" + tail).utf8)) }
+        return .success(Self.assemble(opening + "<w:Items>", batch,
+                                      "</w:Items>" + (finished ? "<w:EndOfSequence/>" : "") + "</n:EnumerateResponse>" + tail))
     }
 
     func pull(_ request: SoapRequest, context id: String, maxElements: Int, limit: Int,
-              runtime: inout Runtime) -> Result<String, SimulatedFault> {
+              runtime: inout Runtime) -> Result<[UInt8], SimulatedFault> {
         let now = settings.clock.now()
         guard var context = runtime.contexts[id] else { return .failure(.invalidEnumerationContext()) }
         context.pulls += 1
@@ -119,39 +124,47 @@ extension HostService {
             runtime.contexts[id] = nil
             return .failure(.invalidEnumerationContext())
         }
-        let batch: String
+        let batch: ArraySlice<[UInt8]>
         switch take(&context, max: maxElements, limit: limit) {
         case .success(let taken): batch = taken
         case .failure(let fault): return .failure(fault)
         }
         context.lastUsed = now
-        var soapBody = "<n:PullResponse>"
+        let (head, tail) = ResponseRenderer.envelopeParts(action: WSManAction.pull.responseAction, relatesTo: request.messageID,
+                                                          messageID: newID(&runtime), namespaces: ResponseRenderer.enumerationNamespaces)
         if context.items.isEmpty {
             runtime.contexts[id] = nil
-            soapBody += "<n:Items>\(batch)</n:Items><n:EndOfSequence/>"
-        } else {
-            runtime.contexts[id] = context
-            soapBody += "<n:EnumerationContext>\(id)</n:EnumerationContext><n:Items>\(batch)</n:Items>"
+            return .success(Self.assemble(head + "<n:PullResponse><n:Items>", batch, "</n:Items><n:EndOfSequence/></n:PullResponse>" + tail))
         }
-        soapBody += "</n:PullResponse>"
-        return .success(ResponseRenderer.envelope(action: WSManAction.pull.responseAction, relatesTo: request.messageID,
-                                                  messageID: newID(&runtime), namespaces: ResponseRenderer.enumerationNamespaces, body: soapBody))
+        runtime.contexts[id] = context
+        return .success(Self.assemble(head + "<n:PullResponse><n:EnumerationContext>\(id)</n:EnumerationContext><n:Items>", batch,
+                                      "</n:Items></n:PullResponse>" + tail))
     }
 
     /// Takes up to `max` items that fit in the envelope budget; one item that alone is too big is a fault.
-    private func take(_ context: inout EnumerationContext, max: Int, limit: Int) -> Result<String, SimulatedFault> {
+    private func take(_ context: inout EnumerationContext, max: Int, limit: Int) -> Result<ArraySlice<[UInt8]>, SimulatedFault> {
         let overhead = 1_400
         var budget = limit - overhead
-        var bytes: [UInt8] = []
-        var count = 0
-        while count < Swift.max(1, max), let next = context.items.first, next.count <= budget {
-            bytes += next
-            budget -= next.count
-            count += 1
-            context.items.removeFirst()
+        let start = context.items.startIndex
+        var end = start
+        while end - start < Swift.max(1, max), end < context.items.endIndex, context.items[end].count <= budget {
+            budget -= context.items[end].count
+            end += 1
         }
-        if count == 0, !context.items.isEmpty { return .failure(.encodingLimit(tooSmall: false)) }
-        return .success(String(decoding: bytes, as: UTF8.self))
+        if end == start, !context.items.isEmpty { return .failure(.encodingLimit(tooSmall: false)) }
+        let taken = context.items[start..<end]
+        context.items = context.items[end...]
+        return .success(taken)
+    }
+
+    /// Joins pre-rendered items between two envelope fragments with one allocation (no re-encoding).
+    static func assemble(_ opening: String, _ items: ArraySlice<[UInt8]>, _ closing: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(opening.utf8.count + closing.utf8.count + items.reduce(0) { $0 + $1.count })
+        bytes.append(contentsOf: opening.utf8)
+        for item in items { bytes.append(contentsOf: item) }
+        bytes.append(contentsOf: closing.utf8)
+        return bytes
     }
 
     /// Items rendered once per host state and form, then served from memory until the next tick.

@@ -59,9 +59,7 @@ final class HostService: Sendable {
     /// The current instances of a class (ground truth for client tests), nil if the host lacks it.
     func instances(of className: String) -> [CimInstance]? {
         runtime.withLock { runtime in
-            runtime.state.instances(of: className).map { list in
-                list.filter { $0.className.lowercased() == className.lowercased() || className.lowercased() == "win32_service" }
-            }
+            runtime.state.instances(of: className)
         }
     }
 
@@ -185,7 +183,7 @@ final class HostService: Sendable {
         }
         if let size = request.maxEnvelopeSize, size < 8_192 { return fail(.encodingLimit(tooSmall: true)) }
         let envelopeLimit = min(request.maxEnvelopeSize ?? 153_600, settings.serverMaxEnvelopeSize)
-        let soap: Result<String, SimulatedFault>
+        let soap: Result<[UInt8], SimulatedFault>
         switch request.body {
         case .identify:
             let text = ResponseRenderer.identifyResponse(os: anonymous ? nil : os, securityProfiles: !anonymous)
@@ -197,15 +195,15 @@ final class HostService: Sendable {
         case .release(let context):
             soap = runtime.contexts.removeValue(forKey: context) == nil
                 ? .failure(.invalidEnumerationContext())
-                : .success(ResponseRenderer.envelope(action: WSManAction.release.responseAction, relatesTo: request.messageID,
-                                                     messageID: newID(&runtime), namespaces: ResponseRenderer.enumerationNamespaces, body: ""))
+                : .success(Array(ResponseRenderer.envelope(action: WSManAction.release.responseAction, relatesTo: request.messageID,
+                                                           messageID: newID(&runtime), namespaces: ResponseRenderer.enumerationNamespaces, body: "").utf8))
         case .unknown:
             soap = .failure(request.action.map { SimulatedFault.actionNotSupported($0) } ?? .schemaValidation("The request has no known operation."))
         }
         switch soap {
-        case .success(let text):
-            if text.utf8.count > envelopeLimit { return fail(.encodingLimit(tooSmall: false)) }
-            return SimulatorReply(status: 200, headers: [SimulatorReply.soapContentType], body: Array(text.utf8))
+        case .success(let bytes):
+            if bytes.count > envelopeLimit { return fail(.encodingLimit(tooSmall: false)) }
+            return SimulatorReply(status: 200, headers: [SimulatorReply.soapContentType], body: bytes)
         case .failure(let fault): return fail(fault)
         }
     }

@@ -32,11 +32,21 @@ struct HostState: Sendable {
     }
 
     /// The instances listed under a class (case-insensitive), or nil when the host has no such class.
-    func instances(of className: String) -> [CimInstance]? { classes[className.lowercased()] }
+    /// A subclass kept in its parent's list (Win32_TerminalService) is found there.
+    func instances(of className: String) -> [CimInstance]? {
+        let key = className.lowercased()
+        if let list = classes[key] { return list }
+        let members = classes.values.flatMap { $0.filter { $0.className.lowercased() == key } }
+        return members.isEmpty ? nil : members
+    }
 
-    /// The namespace a class lives in on this host.
-    func namespace(of className: String) -> String? { instances(of: className).map { _ in
-        schemas.schema(className: className)?.namespace ?? Self.cimv2 } }
+    /// The schema used for a class: its own, or else that of the parent list it lives in.
+    func schema(of className: String) -> CimClassSchema? {
+        if let own = schemas.schema(className: className) { return own }
+        let key = className.lowercased()
+        guard let parent = classes.first(where: { $0.value.contains { $0.className.lowercased() == key } })?.key else { return nil }
+        return schemas.schema(className: parent)
+    }
 
     mutating func store(_ instances: [CimInstance], as className: String) { classes[className.lowercased()] = instances }
 

@@ -90,6 +90,13 @@ enum ResponseRenderer {
         return out + "</s:Header><s:Body>\(body)</s:Body></s:Envelope>"
     }
 
+    /// The envelope up to and including `<s:Body>`, and from `</s:Body>` on, for bodies assembled as bytes.
+    static func envelopeParts(action: String, relatesTo: String?, messageID: String, namespaces: String) -> (String, String) {
+        let whole = envelope(action: action, relatesTo: relatesTo, messageID: messageID, namespaces: namespaces, body: "")
+        let split = whole.range(of: "</s:Body>")!
+        return (String(whole[..<split.lowerBound]), String(whole[split.lowerBound...]))
+    }
+
     static let enumerationNamespaces = "xmlns:s=\"\(WSManNamespace.soap)\" xmlns:a=\"\(WSManNamespace.addressing)\" xmlns:n=\"\(WSManNamespace.enumeration)\" xmlns:w=\"\(WSManNamespace.wsman)\""
     static let transferNamespaces = "xmlns:s=\"\(WSManNamespace.soap)\" xmlns:a=\"\(WSManNamespace.addressing)\" xmlns:x=\"\(WSManNamespace.transfer)\" xmlns:w=\"\(WSManNamespace.wsman)\" xmlns:p=\"\(WSManNamespace.microsoftWSMan)\""
     static let faultNamespaces = "xmlns:s=\"\(WSManNamespace.soap)\" xmlns:a=\"\(WSManNamespace.addressing)\" xmlns:x=\"\(WSManNamespace.transfer)\" xmlns:e=\"\(WSManNamespace.eventing)\" xmlns:n=\"\(WSManNamespace.enumeration)\" xmlns:w=\"\(WSManNamespace.wsman)\" xmlns:p=\"\(WSManNamespace.microsoftWSMan)\""

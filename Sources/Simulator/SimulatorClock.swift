@@ -5,6 +5,7 @@ import Synchronization
 public struct SimulatorClock: Sendable {
     let now: @Sendable () -> Duration
 
+    /// The monotonic clock (ContinuousClock), measured from first use.
     public static let system: SimulatorClock = {
         let origin = ContinuousClock.now
         return SimulatorClock { ContinuousClock.now - origin }
@@ -18,6 +19,8 @@ public struct SimulatorClock: Sendable {
 public final class ManualClock: Sendable {
     private let elapsed = Mutex<Duration>(.zero)
     public init() {}
+    /// Time elapsed since creation, as advanced so far.
     public var now: Duration { elapsed.withLock { $0 } }
+    /// Moves the clock forward.
     public func advance(by duration: Duration) { elapsed.withLock { $0 += duration } }
 }

@@ -15,6 +15,7 @@ public struct SimulatorEvent: Sendable, Hashable {
         case injected(FaultPlan.Kind)
     }
 
+    /// Position of the host in ``SimulatedFleet/hosts``.
     public var hostIndex: Int
     public var hostname: String
     public var operation: Operation

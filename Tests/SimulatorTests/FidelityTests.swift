@@ -6,7 +6,9 @@ import Testing
 /// recordings in ../shared/reference/corpus, see PROVENANCE.md) and over the simulator's answers to
 /// the same requests; the shapes must agree.
 @Suite struct FidelityTests {
-    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    /// `$CIMSWEEP_CORPUS`, or `../shared/reference/corpus` next to the package.
+    static let corpus = ProcessInfo.processInfo.environment["CIMSWEEP_CORPUS"].map { URL(fileURLWithPath: $0) }
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/reference/corpus")
     static let star = Fixture.wmi + "root/cimv2/*"
 
@@ -15,7 +17,7 @@ import Testing
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         let matching = names.filter { $0.hasPrefix(prefix) }.sorted()
         guard !matching.isEmpty else {
-            throw FixtureError("no corpus files \(prefix)* under \(folder.path); the fidelity tests need ../shared/reference/corpus")
+            throw FixtureError("no corpus files \(prefix)* under \(folder.path); the fidelity tests need ../shared/reference/corpus or CIMSWEEP_CORPUS")
         }
         return try matching.map { ($0, try ShapeReader.read(try Data(contentsOf: folder.appendingPathComponent($0)))) }
     }

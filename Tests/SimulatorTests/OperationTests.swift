@@ -69,6 +69,9 @@ import Testing
             let terminal = try #require(items.first { $0.localName == "Win32_TerminalService" })
             #expect(terminal.namespace == Fixture.wmi + "root/cimv2/Win32_TerminalService")
             #expect(terminal.properties.contains { $0.name == "TotalSessions" })
+            let (subclass, _) = try await Fixture.enumerateAll(fleet.hosts[0].url, Self.star,
+                                                               wql: "SELECT Name, TotalSessions FROM Win32_TerminalService")
+            #expect(subclass.map { $0.properties.map(\.name) } == [["Name", "TotalSessions"]])
         }
     }
 
@@ -155,6 +158,21 @@ import Testing
             }
             let quota = try await Fixture.post(url, Fixture.enumerate(Self.processURI, optimize: false))
             #expect(try ShapeReader.read(quota.body).fault?.wsmanCode == "2150859174")
+        }
+    }
+
+    @Test func abandonedContextsStopCountingAfterTheIdleTimeout() async throws {
+        let clock = ManualClock()
+        var configuration = Fixture.configuration(hosts: 1)
+        configuration.clock = .manual(clock)
+        configuration.maxConcurrentOperationsPerUser = 2
+        try await SimulatedFleet.run(configuration, logger: Fixture.logger) { fleet in
+            let url = fleet.hosts[0].url
+            for _ in 0..<2 { _ = try await Fixture.post(url, Fixture.enumerate(Self.processURI, optimize: false)) }
+            let refused = try await Fixture.post(url, Fixture.enumerate(Self.processURI, optimize: false))
+            #expect(try ShapeReader.read(refused.body).fault?.wsmanCode == "2150859174")
+            clock.advance(by: .seconds(61))
+            #expect(try await Fixture.post(url, Fixture.enumerate(Self.processURI, optimize: false)).status == 200)
         }
     }
 
