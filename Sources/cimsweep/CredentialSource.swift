@@ -17,7 +17,7 @@ enum CredentialSource {
             guard let password = environment[passwordVariable] else {
                 throw ValidationError("\(usernameVariable) is set but \(passwordVariable) is not; set both, or use --credential-file")
             }
-            return Credential(user: user, secret: password)
+            return Credential(username: user, secret: password)
         }
         guard prompt, isatty(STDIN_FILENO) == 1 else { return nil }
         return try promptOnTerminal()
@@ -42,7 +42,7 @@ enum CredentialSource {
         guard let user = fields["username"], let password = fields["password"] else {
             throw ValidationError("credential file \(path) needs 'username=' and 'password=' lines")
         }
-        return Credential(user: user, secret: password)
+        return Credential(username: user, secret: password)
     }
 
     private static func promptOnTerminal() throws -> Credential {
@@ -50,6 +50,6 @@ enum CredentialSource {
         guard let user = readLine(), !user.isEmpty else { throw ValidationError("no username given") }
         guard let raw = getpass("Password for \(user): ") else { throw ValidationError("no password given") }
         let password = String(cString: raw)
-        return Credential(user: user, secret: password)
+        return Credential(username: user, secret: password)
     }
 }

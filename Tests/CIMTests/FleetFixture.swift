@@ -43,7 +43,7 @@ enum FleetFixture {
                         logger: Logger = Logger(label: "cim-tests")) throws -> CimSession {
         let host = fleet.hosts[index]
         return try CimSession(host: host.address, options: options ?? Self.options(for: host),
-                              credential: Credential(user: user, secret: password), transport: transport, logger: logger)
+                              credential: Credential(username: user, secret: password), transport: transport, logger: logger)
     }
 }
 
