@@ -103,6 +103,7 @@ struct DiffEngine {
     let options: DiffOptions
     let classFilter: Set<String>
     var schemaCache: [ClassKey: CimClassSchema?] = [:]
+    var volatileCache: [ClassKey: VolatileNames] = [:]
 
     init(db: Database, store: SnapshotStore, options: DiffOptions) {
         self.db = db
@@ -287,8 +288,9 @@ struct DiffEngine {
             JOIN instance_content c ON c.id = m.content_id
             WHERE m.set_id = ? ORDER BY m.ordinal
             """), arguments: [setID]).map { row in
-            let id: Int64 = row["content_id"]
-            return Member(contentID: id, stable: Self.stable(row), identityKey: (row["identity"] as String?) ?? "#\(id)")
+            let id: Int64 = row[0]
+            let stable: Stable? = (row[2] as Data?).map { Stable(hash: $0, epoch: row[3]) }
+            return Member(contentID: id, stable: stable, identityKey: (row[1] as String?) ?? "#\(id)")
         }
     }
 
@@ -326,23 +328,27 @@ struct DiffEngine {
     mutating func instanceChange(_ oldID: Int64, _ newID: Int64) throws -> InstanceChange? {
         let old = try content(oldID), new = try content(newID)
         let schema = schema(old.key)
-        let volatile = options.includeVolatile ? [] : Set((schema?.volatileProperties ?? []).map { $0.lowercased() })
-        var newByName: [String: Int] = [:]
-        for (index, member) in new.properties.enumerated() { newByName[member.0.lowercased()] = index }
-        var seen = Set<String>()
+        var volatile = options.includeVolatile ? VolatileNames(nil) : volatileCache[old.key] ?? VolatileNames(schema)
+        defer { if !options.includeVolatile { volatileCache[old.key] = volatile } }
+        var newIndex: [String: Int] = [:]
+        for (index, member) in new.properties.enumerated() { newIndex[member.0] = index }
+        func counterpart(_ name: String) -> Int? {
+            newIndex[name] ?? new.properties.firstIndex { $0.0.lowercased() == name.lowercased() }
+        }
+        var matched = Set<Int>()
         var changes: [PropertyChange] = []
         func typed(_ node: CimJSONReader.Node?, _ name: String) -> CimValue? {
             node.map { CimJSONReader.value($0, as: schema?.property(named: name)?.type, schemas: store.schemas) }
         }
         for (name, before) in old.properties {
-            let folded = name.lowercased()
-            seen.insert(folded)
-            guard !volatile.contains(folded) else { continue }
-            let after = newByName[folded].map { new.properties[$0].1 }
+            let position = counterpart(name)
+            if let position { matched.insert(position) }
+            guard !volatile.contains(name) else { continue }
+            let after = position.map { new.properties[$0].1 }
             if after == before { continue }
             changes.append(PropertyChange(name: name, old: typed(before, name), new: typed(after, name)))
         }
-        for (name, after) in new.properties where !seen.contains(name.lowercased()) && !volatile.contains(name.lowercased()) {
+        for (index, (name, after)) in new.properties.enumerated() where !matched.contains(index) && !volatile.contains(name) {
             changes.append(PropertyChange(name: name, old: nil, new: typed(after, name)))
         }
         guard !changes.isEmpty else { return nil }

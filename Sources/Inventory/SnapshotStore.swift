@@ -92,16 +92,16 @@ public final class SnapshotStore: Sendable {
     /// - Throws: `StoreError` `.notFound` when the snapshot does not exist or is finished.
     public func record(_ observation: Observation, instances: [CimInstance]) throws(StoreError) {
         var canonical = CimJSONWriter(style: .canonical, reservingCapacity: 4096)
-        var classCache: [String: (schema: CimClassSchema?, volatile: Set<String>)] = [:]
+        var classCache: [String: (schema: CimClassSchema?, volatile: VolatileNames)] = [:]
         let contents = instances.map { instance in
             let cacheKey = instance.namespace + ":" + instance.className
-            let facts = classCache[cacheKey] ?? {
+            var facts = classCache[cacheKey] ?? {
                 let schema = schemas.schema(namespace: instance.namespace, className: instance.className)
-                let facts = (schema, Set((schema?.volatileProperties ?? []).map { $0.lowercased() }))
-                classCache[cacheKey] = facts
-                return facts
+                return (schema, VolatileNames(schema))
             }()
-            return InstanceContent(instance, schema: facts.schema, volatile: facts.volatile, writer: &canonical)
+            let content = InstanceContent(instance, schema: facts.schema, volatile: &facts.volatile, writer: &canonical)
+            classCache[cacheKey] = facts
+            return content
         }
         let storesSet = observation.status == .ok || !instances.isEmpty
         let setHashes = InstanceContent.setHashes(contents)
