@@ -168,8 +168,8 @@ struct DiffEngine {
         let lastGood = row.map { SnapshotID(rawValue: $0["snapshot_id"]) }
         let failure = ClassFailure(namespace: key.namespace, className: key.className, errorKind: kind,
                                    errorDetail: detail, lastGoodSnapshot: lastGood)
-        return ClassState(setID: row?["set_id"], stable: row.flatMap(Self.stable), snapshot: lastGood ?? base, instanceCount: row?["instance_count"] ?? 0,
-                          failure: failure)
+        return ClassState(setID: row?["set_id"], stable: row.flatMap(Self.stable), snapshot: lastGood ?? base,
+                          instanceCount: row?["instance_count"] ?? 0, failure: failure)
     }
 
     static func stable(_ row: Row) -> Stable? {
@@ -199,8 +199,9 @@ struct DiffEngine {
                 continue
             }
             guard let old else {
-                result.append(HostDiff(host: host, status: .appeared, failures: new.sorted { $0.key < $1.key }.compactMap(\.value.failure),
-                                       classes: [], instanceCount: new.values.reduce(0) { $0 + $1.instanceCount }))
+                let failures = new.sorted { $0.key < $1.key }.compactMap(\.value.failure)
+                result.append(HostDiff(host: host, status: .appeared, failures: failures, classes: [],
+                                       instanceCount: new.values.reduce(0) { $0 + $1.instanceCount }))
                 continue
             }
             result.append(try compareHost(host, old: old, new: new, oldBase: oldBase, newBase: newBase))

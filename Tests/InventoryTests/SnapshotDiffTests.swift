@@ -251,3 +251,30 @@ struct VolatileDiffTests {
         #expect(changes.allSatisfy { $0.changes.map(\.name) == ["WorkingSetSize"] })
     }
 }
+
+struct InterruptedDiffTests {
+    @Test func aHostAnInterruptedSweepNeverReachedIsComparedOnItsLastData() throws {
+        let test = try TestStore()
+        var inventory = Inventory(hosts: ["a", "b"], seed: 13)
+        let first = try test.sweep(inventory.hosts, at: 100)
+        inventory.edit("a", "Win32_Service") { $0[1].set("State", .string("Stopped")) }
+        let lock = try SweepLock(databasePath: test.path, mode: .failIfHeld)
+        let cut = try test.store.beginSnapshot(profile: "default", hosts: ["a", "b"], startedAt: .at(200), lock: lock)
+        for (schema, instances) in inventory.hosts[0].classes {
+            try test.store.record(Observation(snapshotID: cut, host: "a", namespace: schema.namespace,
+                                              className: schema.className), instances: instances)
+        }
+        lock.release()   // the sweep "dies" here: b is never reached
+
+        #expect(try test.store.snapshots().last?.status == .interrupted)
+        #expect(try test.store.resolve(.asOf(.at(250))).id == cut)
+        let diff = try test.store.diff(from: .id(first), to: .asOf(.at(250)))
+        let a = try #require(diff.hosts.first { $0.host == "a" })
+        #expect(a.status == .changed && a.classes.map(\.className) == ["Win32_Service"])
+        let b = try #require(diff.hosts.first { $0.host == "b" })
+        #expect(b.status == .failed)
+        #expect(b.failures.count == inventory.hosts[1].classes.count)
+        #expect(b.failures.allSatisfy { $0.errorKind == "not-observed" && $0.lastGoodSnapshot == first })
+        #expect(b.classes.isEmpty)
+    }
+}
