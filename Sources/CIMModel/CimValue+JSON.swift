@@ -321,7 +321,7 @@ extension CimInstance {
 /// `{"class","namespace","properties"}` → embedded instance.
 public struct CimJSONReader {
     /// A parsed JSON value; numbers keep their text so uint64 stays exact.
-    public indirect enum Node: Sendable, Equatable {
+    public indirect enum Node: Sendable {
         case null
         case bool(Bool)
         case number(String)
@@ -330,21 +330,6 @@ public struct CimJSONReader {
         case loneSurrogate(UInt16)
         case array([Node])
         case object([(String, Node)])
-
-        /// Equal when the JSON is the same value, object members compared in order (the writer's
-        /// output is deterministic, so equal CIM values give equal nodes).
-        public static func == (lhs: Node, rhs: Node) -> Bool {
-            switch (lhs, rhs) {
-            case (.null, .null): true
-            case (.bool(let a), .bool(let b)): a == b
-            case (.number(let a), .number(let b)): a == b
-            case (.string(let a), .string(let b)): a == b
-            case (.loneSurrogate(let a), .loneSurrogate(let b)): a == b
-            case (.array(let a), .array(let b)): a == b
-            case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-            default: false
-            }
-        }
     }
 
     private let bytes: [UInt8]

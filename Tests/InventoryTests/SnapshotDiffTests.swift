@@ -278,3 +278,27 @@ struct InterruptedDiffTests {
         #expect(b.classes.isEmpty)
     }
 }
+
+struct NestedValueDiffTests {
+    @Test func nestedValuesWithBracketsInStringsCompareExactly() throws {
+        var registry = CimSchemaRegistry.builtin
+        registry.add(SnapshotStoreTests.everything)
+        let test = try TestStore(schemas: registry)
+        func instances(inner: String, names: [String]) -> [CimInstance] {
+            var one = SnapshotStoreTests.everythingInstance(host: "h", id: "one")
+            one.set("Inner", .instance(CimInstance(className: "Inner_C", namespace: "root/test",
+                                                   properties: [.init(name: "Text", value: .string(inner))])))
+            one.set("Names", .array(names.map(CimValue.string)))
+            return [one, SnapshotStoreTests.everythingInstance(host: "h", id: "two")]
+        }
+        try test.sweep([("h", [(SnapshotStoreTests.everything, instances(inner: "a}],\"{[", names: ["x,y", "]"]))])], at: 1)
+        try test.sweep([("h", [(SnapshotStoreTests.everything, instances(inner: "a}],\"{[!", names: ["x,y", "]"]))])], at: 2)
+        let changed = try #require(test.store.diff().hosts.first?.classes.first?.changed)
+        #expect(changed.count == 1)
+        #expect(changed.first?.identity == [CimProperty(name: "Id", value: .string("one"))])
+        #expect(changed.first?.changes.map(\.name) == ["Inner"])
+        let inner = CimInstance(className: "Inner_C", namespace: "root/test",
+                                properties: [.init(name: "Text", value: .string("a}],\"{[!"))])
+        #expect(changed.first?.changes.first?.new == .instance(inner))
+    }
+}
