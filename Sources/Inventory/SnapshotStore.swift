@@ -46,6 +46,9 @@ public final class SnapshotStore: Sendable {
         configuration.publicStatementArguments = false
         configuration.prepareDatabase { db in
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            // Diff reads instance contents at random across a file of hundreds of MB: map it and
+            // keep a larger page cache than SQLite's 2 MB default.
+            try db.execute(sql: "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -32768")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
