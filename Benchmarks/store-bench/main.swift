@@ -1,6 +1,7 @@
 // store-bench: figures for the snapshot store and diff on a synthetic fleet (medians, wall time).
 //
 //   swift run -c release store-bench [--hosts 1000] [--runs 5] [--db PATH]
+//   (--db keeps the database; run again with the same --db to measure the diffs only)
 //
 // 1. sweep A: record every host × class of a seeded fleet (~450 instances a host)
 // 2. sweep B: the same data again (an unchanged re-sweep): DB growth in bytes and %
@@ -100,27 +101,38 @@ do {
     let few = Set(hosts.enumerated().filter { $0.offset % 100 == 0 }.map(\.element))
     func mb(_ bytes: Int64) -> String { String(format: "%.1f MB", Double(bytes) / 1_048_576) }
 
-    let (a, recordA, count) = try sweep(store, hosts: hosts, fleet: fleet, change: .none, at: 1000, changedHosts: [])
-    let sizeA = store.fileSize()
-    print("sweep A: \(hosts.count) hosts, \(count) instances, record \(String(format: "%.2f", recordA)) s, DB \(mb(sizeA))")
-    let (b, recordB, _) = try sweep(store, hosts: hosts, fleet: fleet, change: .none, at: 2000, changedHosts: [])
-    let sizeB = store.fileSize()
-    print(String(format: "sweep B (unchanged): record %.2f s, DB %@, growth %lld bytes = %.3f%%", recordB, mb(sizeB),
-                 sizeB - sizeA, Double(sizeB - sizeA) / Double(sizeA) * 100))
-    let (c, recordC, _) = try sweep(store, hosts: hosts, fleet: fleet, change: .fewServices, at: 3000, changedHosts: few)
-    let sizeC = store.fileSize()
-    print(String(format: "sweep C (%d hosts change a service): record %.2f s, growth %.3f%%", few.count, recordC,
-                 Double(sizeC - sizeB) / Double(sizeB) * 100))
-    let (d, recordD, _) = try sweep(store, hosts: hosts, fleet: fleet, change: .manyInstances, at: 4000, changedHosts: [])
-    let sizeD = store.fileSize()
-    print(String(format: "sweep D (~10%% of instances change): record %.2f s, growth %.1f%%", recordD,
-                 Double(sizeD - sizeC) / Double(sizeC) * 100))
-    let (e, recordE, _) = try sweep(store, hosts: hosts, fleet: fleet, change: .volatileOnly, at: 5000, changedHosts: [])
-    let sizeE = store.fileSize()
-    print(String(format: "sweep E (volatile counters of every process move): record %.2f s, growth %.1f%%", recordE,
-                 Double(sizeE - sizeD) / Double(sizeD) * 100))
-    print(String(format: "DB after 5 sweeps: %@", mb(sizeE)))
-    _ = a
+    let existing = try store.snapshots().map(\.id)
+    let b: SnapshotID, c: SnapshotID, d: SnapshotID, e: SnapshotID
+    if existing.count == 5 {
+        // A database kept from an earlier run (--db): measure the diffs only.
+        (b, c, d, e) = (existing[1], existing[2], existing[3], existing[4])
+        print("reusing the 5 sweeps in \(path) (\(mb(store.fileSize())))")
+    } else {
+        guard existing.isEmpty else { throw BenchError("\(path) holds \(existing.count) snapshots; give a new --db") }
+        let (a, recordA, count) = try sweep(store, hosts: hosts, fleet: fleet, change: .none, at: 1000, changedHosts: [])
+        let sizeA = store.fileSize()
+        print("sweep A: \(hosts.count) hosts, \(count) instances, record \(String(format: "%.2f", recordA)) s, DB \(mb(sizeA))")
+        let (bID, recordB, _) = try sweep(store, hosts: hosts, fleet: fleet, change: .none, at: 2000, changedHosts: [])
+        let sizeB = store.fileSize()
+        print(String(format: "sweep B (unchanged): record %.2f s, DB %@, growth %lld bytes = %.3f%%", recordB, mb(sizeB),
+                     sizeB - sizeA, Double(sizeB - sizeA) / Double(sizeA) * 100))
+        let (cID, recordC, _) = try sweep(store, hosts: hosts, fleet: fleet, change: .fewServices, at: 3000, changedHosts: few)
+        let sizeC = store.fileSize()
+        print(String(format: "sweep C (%d hosts change a service): record %.2f s, growth %.3f%%", few.count, recordC,
+                     Double(sizeC - sizeB) / Double(sizeB) * 100))
+        let (dID, recordD, _) = try sweep(store, hosts: hosts, fleet: fleet, change: .manyInstances, at: 4000, changedHosts: [])
+        let sizeD = store.fileSize()
+        print(String(format: "sweep D (~10%% of instances change): record %.2f s, growth %.1f%%", recordD,
+                     Double(sizeD - sizeC) / Double(sizeC) * 100))
+        let (eID, recordE, _) = try sweep(store, hosts: hosts, fleet: fleet, change: .volatileOnly, at: 5000, changedHosts: [])
+        let sizeE = store.fileSize()
+        print(String(format: "sweep E (volatile counters of every process move): record %.2f s, growth %.1f%%", recordE,
+                     Double(sizeE - sizeD) / Double(sizeD) * 100))
+        print(String(format: "DB after 5 sweeps: %@", mb(sizeE)))
+        _ = a
+        (b, c, d, e) = (bID, cID, dID, eID)
+
+    }
 
     for (label, from, to) in [("B→B (identical)", b, b), ("B→C (few changes)", b, c), ("C→D (many changes)", c, d),
                               ("B→E (volatile only)", b, e)] {

@@ -93,7 +93,7 @@ public struct CimJSONWriter: Sendable {
         case .real64(let v): write(real: v.isFinite ? v.description : nil, isNaN: v.isNaN, isNegative: v < 0)
         case .char16(let unit): write(utf16Unit: unit)
         case .string(let v): write(string: v)
-        case .datetime(let v): write(string: v.iso8601)
+        case .datetime(let v): write(datetime: v)
         case .interval(let v): write(string: v.xsDuration)
         case .reference(let reference): write(reference)
         case .instance(let embedded):
@@ -166,6 +166,43 @@ public struct CimJSONWriter: Sendable {
             byte("\""); escapeUnit(unit); byte("\"")
         } else {
             write(string: String(decoding: [unit], as: UTF16.self))
+        }
+    }
+
+    /// `CimDateTime.iso8601`, written without Foundation formatting: it is on the hot path of recording.
+    private mutating func write(datetime: CimDateTime) {
+        let local = datetime.microsecondsSinceEpoch + Int64(datetime.utcOffsetMinutes) * 60_000_000
+        let (days, microsOfDay) = local.floorDivided(by: 86_400_000_000)
+        let (year, month, day) = CivilDate.fromDays(days)
+        guard (0...9999).contains(year) else { write(string: datetime.iso8601); return }
+        let seconds = Int(microsOfDay / 1_000_000), micros = Int(microsOfDay % 1_000_000)
+        byte("\"")
+        writeDigits(year, 4); byte("-"); writeDigits(month, 2); byte("-"); writeDigits(day, 2); byte("T")
+        writeDigits(seconds / 3600, 2); byte(":"); writeDigits(seconds / 60 % 60, 2); byte(":"); writeDigits(seconds % 60, 2)
+        if micros != 0 {
+            byte(".")
+            var fraction = micros, width = 6
+            while fraction % 10 == 0 { fraction /= 10; width -= 1 }
+            writeDigits(fraction, width)
+        }
+        let offset = datetime.utcOffsetMinutes
+        if offset == 0 {
+            byte("Z")
+        } else {
+            byte(offset < 0 ? "-" : "+"); writeDigits(abs(offset) / 60, 2); byte(":"); writeDigits(abs(offset) % 60, 2)
+        }
+        byte("\"")
+    }
+
+    /// Writes `value` as exactly `width` decimal digits, zero-padded.
+    private mutating func writeDigits(_ value: Int, _ width: Int) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(0x30 + UInt8(rest / divisor % 10))
+            rest %= divisor
+            divisor /= 10
         }
     }
 
@@ -284,7 +321,7 @@ extension CimInstance {
 /// `{"class","namespace","properties"}` → embedded instance.
 public struct CimJSONReader {
     /// A parsed JSON value; numbers keep their text so uint64 stays exact.
-    public indirect enum Node: Sendable, Equatable {
+    public indirect enum Node: Sendable {
         case null
         case bool(Bool)
         case number(String)
@@ -293,21 +330,6 @@ public struct CimJSONReader {
         case loneSurrogate(UInt16)
         case array([Node])
         case object([(String, Node)])
-
-        /// Equal when the JSON is the same value, object members compared in order (the writer's
-        /// output is deterministic, so equal CIM values give equal nodes).
-        public static func == (lhs: Node, rhs: Node) -> Bool {
-            switch (lhs, rhs) {
-            case (.null, .null): true
-            case (.bool(let a), .bool(let b)): a == b
-            case (.number(let a), .number(let b)): a == b
-            case (.string(let a), .string(let b)): a == b
-            case (.loneSurrogate(let a), .loneSurrogate(let b)): a == b
-            case (.array(let a), .array(let b)): a == b
-            case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-            default: false
-            }
-        }
     }
 
     private let bytes: [UInt8]

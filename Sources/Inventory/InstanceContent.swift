@@ -28,7 +28,7 @@ struct InstanceContent: Sendable {
         return instance.keyNames.isEmpty ? nil : instance.keyNames
     }
 
-    init(_ instance: CimInstance, schema: CimClassSchema?, volatile: Set<String>, writer: inout CimJSONWriter) {
+    init(_ instance: CimInstance, schema: CimClassSchema?, volatile: inout VolatileNames, writer: inout CimJSONWriter) {
         self.instance = instance
         if let names = Self.identityNames(schema: schema, instance: instance) {
             writer.reset()
@@ -41,13 +41,11 @@ struct InstanceContent: Sendable {
         var bare = instance
         bare.host = nil
         hash = Self.digest(bare, suffix: suffix, writer: &writer)
-        if volatile.isEmpty || !instance.properties.contains(where: { volatile.contains($0.name.lowercased()) }) {
+        let kept = volatile.isEmpty ? instance.properties : instance.properties.filter { !volatile.contains($0.name) }
+        if kept.count == instance.properties.count {
             stableHash = hash.prefix(16)
         } else {
-            var stable = bare
-            for property in instance.properties where volatile.contains(property.name.lowercased()) {
-                stable[property.name] = nil
-            }
+            let stable = CimInstance(className: instance.className, namespace: instance.namespace, properties: kept)
             stableHash = Self.digest(stable, suffix: suffix + [0x0A, 0x73], writer: &writer).prefix(16)
         }
     }
@@ -75,5 +73,26 @@ struct InstanceContent: Sendable {
         for hash in contents.map(\.hash).sorted(by: { $0.lexicographicallyPrecedes($1) }) { hasher.update(data: hash) }
         for hash in contents.map(\.stableHash).sorted(by: { $0.lexicographicallyPrecedes($1) }) { stableHasher.update(data: hash) }
         return (Data(hasher.finalize()), Data(stableHasher.finalize().prefix(16)))
+    }
+}
+
+/// The volatile property names of one class, looked up by the exact spelling an instance uses: each
+/// spelling is case-folded once, not once per instance (this runs for every property recorded).
+struct VolatileNames {
+    private let folded: Set<String>
+    private var known: [String: Bool] = [:]
+
+    init(_ schema: CimClassSchema?) {
+        folded = Set((schema?.volatileProperties ?? []).map { $0.lowercased() })
+    }
+
+    var isEmpty: Bool { folded.isEmpty }
+
+    mutating func contains(_ name: String) -> Bool {
+        if folded.isEmpty { return false }
+        if let answer = known[name] { return answer }
+        let answer = folded.contains(name.lowercased())
+        known[name] = answer
+        return answer
     }
 }

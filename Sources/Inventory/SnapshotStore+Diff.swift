@@ -103,6 +103,7 @@ struct DiffEngine {
     let options: DiffOptions
     let classFilter: Set<String>
     var schemaCache: [ClassKey: CimClassSchema?] = [:]
+    var volatileCache: [ClassKey: VolatileNames] = [:]
 
     init(db: Database, store: SnapshotStore, options: DiffOptions) {
         self.db = db
@@ -167,8 +168,8 @@ struct DiffEngine {
         let lastGood = row.map { SnapshotID(rawValue: $0["snapshot_id"]) }
         let failure = ClassFailure(namespace: key.namespace, className: key.className, errorKind: kind,
                                    errorDetail: detail, lastGoodSnapshot: lastGood)
-        return ClassState(setID: row?["set_id"], stable: row.flatMap(Self.stable), snapshot: lastGood ?? base, instanceCount: row?["instance_count"] ?? 0,
-                          failure: failure)
+        return ClassState(setID: row?["set_id"], stable: row.flatMap(Self.stable), snapshot: lastGood ?? base,
+                          instanceCount: row?["instance_count"] ?? 0, failure: failure)
     }
 
     static func stable(_ row: Row) -> Stable? {
@@ -198,8 +199,9 @@ struct DiffEngine {
                 continue
             }
             guard let old else {
-                result.append(HostDiff(host: host, status: .appeared, failures: new.sorted { $0.key < $1.key }.compactMap(\.value.failure),
-                                       classes: [], instanceCount: new.values.reduce(0) { $0 + $1.instanceCount }))
+                let failures = new.sorted { $0.key < $1.key }.compactMap(\.value.failure)
+                result.append(HostDiff(host: host, status: .appeared, failures: failures, classes: [],
+                                       instanceCount: new.values.reduce(0) { $0 + $1.instanceCount }))
                 continue
             }
             result.append(try compareHost(host, old: old, new: new, oldBase: oldBase, newBase: newBase))
@@ -287,8 +289,9 @@ struct DiffEngine {
             JOIN instance_content c ON c.id = m.content_id
             WHERE m.set_id = ? ORDER BY m.ordinal
             """), arguments: [setID]).map { row in
-            let id: Int64 = row["content_id"]
-            return Member(contentID: id, stable: Self.stable(row), identityKey: (row["identity"] as String?) ?? "#\(id)")
+            let id: Int64 = row[0]
+            let stable: Stable? = (row[2] as Data?).map { Stable(hash: $0, epoch: row[3]) }
+            return Member(contentID: id, stable: stable, identityKey: (row[1] as String?) ?? "#\(id)")
         }
     }
 
@@ -321,29 +324,45 @@ struct DiffEngine {
     }
 
     /// The property changes between two stored contents with the same identity, or nil when only
-    /// ignored (volatile) properties differ. Properties are compared as parsed JSON; only those that
-    /// differ are typed.
+    /// ignored (volatile) properties differ. Values are compared as JSON bytes, by position first
+    /// (both sides usually list properties in the same wire order), by name otherwise; only values
+    /// that differ are parsed and typed.
     mutating func instanceChange(_ oldID: Int64, _ newID: Int64) throws -> InstanceChange? {
         let old = try content(oldID), new = try content(newID)
         let schema = schema(old.key)
-        let volatile = options.includeVolatile ? [] : Set((schema?.volatileProperties ?? []).map { $0.lowercased() })
-        var newByName: [String: Int] = [:]
-        for (index, member) in new.properties.enumerated() { newByName[member.0.lowercased()] = index }
-        var seen = Set<String>()
+        var volatile = options.includeVolatile ? VolatileNames(nil) : volatileCache[old.key] ?? VolatileNames(schema)
+        defer { if !options.includeVolatile { volatileCache[old.key] = volatile } }
+        let before = old.members, after = new.members
+        var newIndex: [String: Int]?
+        var matched = [Bool](repeating: false, count: after.members.count)
         var changes: [PropertyChange] = []
-        func typed(_ node: CimJSONReader.Node?, _ name: String) -> CimValue? {
-            node.map { CimJSONReader.value($0, as: schema?.property(named: name)?.type, schemas: store.schemas) }
+        func typed(_ members: JSONMembers, _ member: JSONMembers.Member?, _ name: String) throws -> CimValue? {
+            guard let member else { return nil }
+            var reader = CimJSONReader(Array(members.bytes[member.value]))
+            return CimJSONReader.value(try reader.readDocument(), as: schema?.property(named: name)?.type, schemas: store.schemas)
         }
-        for (name, before) in old.properties {
-            let folded = name.lowercased()
-            seen.insert(folded)
-            guard !volatile.contains(folded) else { continue }
-            let after = newByName[folded].map { new.properties[$0].1 }
-            if after == before { continue }
-            changes.append(PropertyChange(name: name, old: typed(before, name), new: typed(after, name)))
+        for (position, member) in before.members.enumerated() {
+            var counterpart: Int?
+            if position < after.members.count, before.sameKey(member, after, after.members[position]) {
+                counterpart = position
+            } else {
+                if newIndex == nil {
+                    newIndex = Dictionary(after.members.enumerated().map { (after.key($1).lowercased(), $0) },
+                                          uniquingKeysWith: { first, _ in first })
+                }
+                counterpart = newIndex?[before.key(member).lowercased()]
+            }
+            if let counterpart { matched[counterpart] = true }
+            if let counterpart, before.sameValue(member, after, after.members[counterpart]) { continue }
+            let name = before.key(member)
+            guard !volatile.contains(name) else { continue }
+            changes.append(PropertyChange(name: name, old: try typed(before, member, name),
+                                          new: try typed(after, counterpart.map { after.members[$0] }, name)))
         }
-        for (name, after) in new.properties where !seen.contains(name.lowercased()) && !volatile.contains(name.lowercased()) {
-            changes.append(PropertyChange(name: name, old: nil, new: typed(after, name)))
+        for (position, member) in after.members.enumerated() where !matched[position] {
+            let name = after.key(member)
+            guard !volatile.contains(name) else { continue }
+            changes.append(PropertyChange(name: name, old: nil, new: try typed(after, member, name)))
         }
         guard !changes.isEmpty else { return nil }
         let identity = try old.identity.map { text throws(StoreError) in
@@ -356,18 +375,16 @@ struct DiffEngine {
         return InstanceChange(identity: identity, changes: changes)
     }
 
-    /// A stored content's class, identity text and parsed (untyped) properties.
-    func content(_ contentID: Int64) throws -> (key: ClassKey, identity: String?, properties: [(String, CimJSONReader.Node)]) {
+    /// A stored content's class, identity text and its properties object, scanned.
+    func content(_ contentID: Int64) throws -> (key: ClassKey, identity: String?, members: JSONMembers) {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT namespace, class, identity, properties FROM instance_content WHERE id = ?
             """), arguments: [contentID]) else {
             throw StoreError(.corrupt, path: store.path, "instance content \(contentID) is referenced but missing")
         }
-        let text: String = row["properties"]
-        var reader = CimJSONReader(Array(text.utf8))
-        guard case .object(let members) = try reader.readDocument() else {
+        guard let members = JSONMembers(row[3]) else {
             throw StoreError(.corrupt, path: store.path, "instance content \(contentID) is not a JSON object")
         }
-        return (ClassKey(namespace: row["namespace"], className: row["class"]), row["identity"], members)
+        return (ClassKey(namespace: row[0], className: row[1]), row[2], members)
     }
 }

@@ -46,6 +46,9 @@ public final class SnapshotStore: Sendable {
         configuration.publicStatementArguments = false
         configuration.prepareDatabase { db in
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            // Diff reads instance contents at random across a file of hundreds of MB: map it and
+            // keep a larger page cache than SQLite's 2 MB default.
+            try db.execute(sql: "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -32768")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -92,16 +95,16 @@ public final class SnapshotStore: Sendable {
     /// - Throws: `StoreError` `.notFound` when the snapshot does not exist or is finished.
     public func record(_ observation: Observation, instances: [CimInstance]) throws(StoreError) {
         var canonical = CimJSONWriter(style: .canonical, reservingCapacity: 4096)
-        var classCache: [String: (schema: CimClassSchema?, volatile: Set<String>)] = [:]
+        var classCache: [String: (schema: CimClassSchema?, volatile: VolatileNames)] = [:]
         let contents = instances.map { instance in
             let cacheKey = instance.namespace + ":" + instance.className
-            let facts = classCache[cacheKey] ?? {
+            var facts = classCache[cacheKey] ?? {
                 let schema = schemas.schema(namespace: instance.namespace, className: instance.className)
-                let facts = (schema, Set((schema?.volatileProperties ?? []).map { $0.lowercased() }))
-                classCache[cacheKey] = facts
-                return facts
+                return (schema, VolatileNames(schema))
             }()
-            return InstanceContent(instance, schema: facts.schema, volatile: facts.volatile, writer: &canonical)
+            let content = InstanceContent(instance, schema: facts.schema, volatile: &facts.volatile, writer: &canonical)
+            classCache[cacheKey] = facts
+            return content
         }
         let storesSet = observation.status == .ok || !instances.isEmpty
         let setHashes = InstanceContent.setHashes(contents)

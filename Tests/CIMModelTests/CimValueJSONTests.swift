@@ -112,3 +112,18 @@ struct CimValueJSONTests {
         #expect(throws: CimJSONError.self) { try CimValue(json: text, as: nil) }
     }
 }
+
+struct CimDateTimeJSONTests {
+    /// The writer formats datetimes itself (hot path); it must match `CimDateTime.iso8601` exactly.
+    @Test func datetimeJSONMatchesISO8601() {
+        var state: UInt64 = 0x1234_5678
+        for _ in 0..<5000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let micros = Int64(bitPattern: state % 8_000_000_000_000_000) - 2_000_000_000_000_000
+            let roundTo = [1, 10, 1000, 1_000_000][Int(state >> 60) % 4]
+            let offset = Int((state >> 20) % 1679) - 839
+            let value = CimDateTime(microsecondsSinceEpoch: micros / Int64(roundTo) * Int64(roundTo), utcOffsetMinutes: offset)
+            #expect(CimValue.datetime(value).jsonText() == "\"" + value.iso8601 + "\"")
+        }
+    }
+}

@@ -35,18 +35,19 @@ public struct SyntheticFleet: Sendable {
     /// One instance of a class: identity properties unique by `index`, others random by type.
     public func instance(_ schema: CimClassSchema, index: Int, host: String, rng: inout SplitMix64) -> CimInstance {
         let identity = Set(schema.effectiveIdentity.map { $0.lowercased() })
-        var instance = CimInstance(className: schema.className, namespace: schema.namespace, host: host, keyNames: schema.keys)
-        for property in schema.properties {
+        let properties = schema.properties.map { property in
             let name = property.name
-            if identity.contains(name.lowercased()) {
-                instance.set(name, Self.identityValue(property.type, index: index, host: host))
+            let value: CimValue = if identity.contains(name.lowercased()) {
+                Self.identityValue(property.type, index: index, host: host)
             } else if ["csname", "systemname", "dnshostname", "pscomputername"].contains(name.lowercased()) {
-                instance.set(name, .string(host))
+                .string(host)
             } else {
-                instance.set(name, Self.randomValue(property.type, rng: &rng))
+                Self.randomValue(property.type, rng: &rng)
             }
+            return CimProperty(name: name, value: value)
         }
-        return instance
+        return CimInstance(className: schema.className, namespace: schema.namespace, host: host,
+                           properties: properties, keyNames: schema.keys)
     }
 
     /// Changes one non-identity, non-volatile property of the instance to a new random value; returns

@@ -251,3 +251,54 @@ struct VolatileDiffTests {
         #expect(changes.allSatisfy { $0.changes.map(\.name) == ["WorkingSetSize"] })
     }
 }
+
+struct InterruptedDiffTests {
+    @Test func aHostAnInterruptedSweepNeverReachedIsComparedOnItsLastData() throws {
+        let test = try TestStore()
+        var inventory = Inventory(hosts: ["a", "b"], seed: 13)
+        let first = try test.sweep(inventory.hosts, at: 100)
+        inventory.edit("a", "Win32_Service") { $0[1].set("State", .string("Stopped")) }
+        let lock = try SweepLock(databasePath: test.path, mode: .failIfHeld)
+        let cut = try test.store.beginSnapshot(profile: "default", hosts: ["a", "b"], startedAt: .at(200), lock: lock)
+        for (schema, instances) in inventory.hosts[0].classes {
+            try test.store.record(Observation(snapshotID: cut, host: "a", namespace: schema.namespace,
+                                              className: schema.className), instances: instances)
+        }
+        lock.release()   // the sweep "dies" here: b is never reached
+
+        #expect(try test.store.snapshots().last?.status == .interrupted)
+        #expect(try test.store.resolve(.asOf(.at(250))).id == cut)
+        let diff = try test.store.diff(from: .id(first), to: .asOf(.at(250)))
+        let a = try #require(diff.hosts.first { $0.host == "a" })
+        #expect(a.status == .changed && a.classes.map(\.className) == ["Win32_Service"])
+        let b = try #require(diff.hosts.first { $0.host == "b" })
+        #expect(b.status == .failed)
+        #expect(b.failures.count == inventory.hosts[1].classes.count)
+        #expect(b.failures.allSatisfy { $0.errorKind == "not-observed" && $0.lastGoodSnapshot == first })
+        #expect(b.classes.isEmpty)
+    }
+}
+
+struct NestedValueDiffTests {
+    @Test func nestedValuesWithBracketsInStringsCompareExactly() throws {
+        var registry = CimSchemaRegistry.builtin
+        registry.add(SnapshotStoreTests.everything)
+        let test = try TestStore(schemas: registry)
+        func instances(inner: String, names: [String]) -> [CimInstance] {
+            var one = SnapshotStoreTests.everythingInstance(host: "h", id: "one")
+            one.set("Inner", .instance(CimInstance(className: "Inner_C", namespace: "root/test",
+                                                   properties: [.init(name: "Text", value: .string(inner))])))
+            one.set("Names", .array(names.map(CimValue.string)))
+            return [one, SnapshotStoreTests.everythingInstance(host: "h", id: "two")]
+        }
+        try test.sweep([("h", [(SnapshotStoreTests.everything, instances(inner: "a}],\"{[", names: ["x,y", "]"]))])], at: 1)
+        try test.sweep([("h", [(SnapshotStoreTests.everything, instances(inner: "a}],\"{[!", names: ["x,y", "]"]))])], at: 2)
+        let changed = try #require(test.store.diff().hosts.first?.classes.first?.changed)
+        #expect(changed.count == 1)
+        #expect(changed.first?.identity == [CimProperty(name: "Id", value: .string("one"))])
+        #expect(changed.first?.changes.map(\.name) == ["Inner"])
+        let inner = CimInstance(className: "Inner_C", namespace: "root/test",
+                                properties: [.init(name: "Text", value: .string("a}],\"{[!"))])
+        #expect(changed.first?.changes.first?.new == .instance(inner))
+    }
+}

@@ -1,0 +1,104 @@
+/// The members of a stored properties object (`{"Name":…,"ProcessId":4}`) as byte ranges of its
+/// UTF-8 text, found without building a parse tree: diff compares values as bytes (the writer is
+/// deterministic, so equal values are equal bytes) and parses only the ones that differ.
+struct JSONMembers {
+    struct Member {
+        /// The key's bytes between the quotes, still escaped.
+        var key: Range<Int>
+        var value: Range<Int>
+    }
+
+    let bytes: [UInt8]
+    private(set) var members: [Member] = []
+
+    /// Scans `text`; nil when it is not a JSON object (the caller reports corruption).
+    init?(_ text: String) {
+        bytes = Array(text.utf8)
+        var index = 0
+        func skipWhitespace() {
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+                index += 1
+            }
+        }
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { return }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let keyEnd = Self.stringEnd(bytes, from: index)
+            else { return nil }
+            let key = (index + 1)..<(keyEnd - 1)
+            index = keyEnd
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+            index += 1
+            skipWhitespace()
+            guard let valueEnd = Self.valueEnd(bytes, from: index) else { return nil }
+            members.append(Member(key: key, value: index..<valueEnd))
+            index = valueEnd
+            skipWhitespace()
+            guard index < bytes.count else { return nil }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            guard bytes[index] == UInt8(ascii: "}") else { return nil }
+            return
+        }
+    }
+
+    func key(_ member: Member) -> String { String(decoding: bytes[member.key], as: UTF8.self) }
+
+    func sameKey(_ a: Member, _ other: JSONMembers, _ b: Member) -> Bool {
+        bytes[a.key].elementsEqual(other.bytes[b.key])
+    }
+
+    func sameValue(_ a: Member, _ other: JSONMembers, _ b: Member) -> Bool {
+        bytes[a.value].elementsEqual(other.bytes[b.value])
+    }
+
+    /// The index just past the string starting at `start` (a quote), or nil if unterminated.
+    private static func stringEnd(_ bytes: [UInt8], from start: Int) -> Int? {
+        var index = start + 1
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\\"): index += 2
+            case UInt8(ascii: "\""): return index + 1
+            default: index += 1
+            }
+        }
+        return nil
+    }
+
+    /// The index just past the value starting at `start`, or nil if it does not end.
+    private static func valueEnd(_ bytes: [UInt8], from start: Int) -> Int? {
+        guard start < bytes.count else { return nil }
+        switch bytes[start] {
+        case UInt8(ascii: "\""):
+            return stringEnd(bytes, from: start)
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            var depth = 0, index = start
+            while index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: "\""):
+                    guard let end = stringEnd(bytes, from: index) else { return nil }
+                    index = end
+                    continue
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { return index + 1 }
+                default: break
+                }
+                index += 1
+            }
+            return nil
+        default:
+            var index = start
+            while index < bytes.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09]
+                .contains(bytes[index]) {
+                index += 1
+            }
+            return index > start ? index : nil
+        }
+    }
+}
