@@ -160,7 +160,7 @@ let cliTargets: [Target] = [
     .executableTarget(
         name: "cimsweep",
         dependencies: [
-            "CIMModel", "WSMan", "Transport", "CIM", "Simulator",
+            "CIMModel", "WSMan", "Transport", "CIM", "Simulator", "Inventory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],

@@ -179,35 +179,6 @@ extension SnapshotDiff {
         return rows.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
-    /// A terminal listing grouped by host and class: `+` added, `-` removed, `~` changed with
-    /// `Property: old → new`; failed hosts name the class, the error and the data compared instead.
-    public func tableText() -> String {
-        let c = counts
-        var lines = ["from snapshot \(from.snapshot) (\(from.reference)) to \(to.snapshot) (\(to.reference)): "
-                     + "\(c.changed) hosts changed, \(c.unchanged) unchanged, \(c.appeared) appeared, "
-                     + "\(c.disappeared) disappeared, \(c.failed) failed; instances +\(c.added) -\(c.removed) ~\(c.modified)"]
-        for host in hosts where host.status != .unchanged {
-            lines.append("\(host.host)  \(host.status.rawValue)" + (host.instanceCount.map { "  (\($0) instances)" } ?? ""))
-            for failure in host.failures {
-                let compared = failure.lastGoodSnapshot.map { "compared on snapshot \($0)" } ?? "no earlier data to compare"
-                lines.append("  ! \(failure.namespace) \(failure.className): \(failure.errorKind ?? "failed")"
-                             + (failure.errorDetail.map { " (\($0))" } ?? "") + "; \(compared)")
-            }
-            for cls in host.classes {
-                lines.append("  \(cls.namespace) \(cls.className)")
-                for record in cls.added { lines.append("    + \(Self.identityText(record.identity))") }
-                for record in cls.removed { lines.append("    - \(Self.identityText(record.identity))") }
-                for change in cls.changed {
-                    lines.append("    ~ \(Self.identityText(change.identity))")
-                    for property in change.changes {
-                        lines.append("        \(property.name): \(Self.shown(property.old)) → \(Self.shown(property.new))")
-                    }
-                }
-            }
-        }
-        return lines.joined(separator: "\n")
-    }
-
     static func identityText(_ identity: [CimProperty]?) -> String {
         guard let identity else { return "(whole instance)" }
         if identity.isEmpty { return "(singleton)" }
