@@ -29,6 +29,13 @@ public struct SavedQuery: Sendable, Hashable {
         /// The default's text (`null` for SQL NULL); nil when the parameter is required.
         public var defaultValue: String?
         public var description: String
+
+        public init(name: String, kind: Kind, defaultValue: String?, description: String) {
+            self.name = name
+            self.kind = kind
+            self.defaultValue = defaultValue
+            self.description = description
+        }
     }
 
     public var name: String
