@@ -155,6 +155,18 @@ let inventoryTargets: [Target] = [
                 swiftSettings: swiftSettings),
 ]
 
+// MARK: - Diff: ground truth against the simulated fleet (the `diff` work)
+let diffTargets: [Target] = [
+    .testTarget(
+        name: "DiffTests",
+        dependencies: [
+            "Inventory", "InventoryTestSupport", "CIM", "CIMModel", "Simulator", "Transport",
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+]
+
 // MARK: - The command line
 let cliTargets: [Target] = [
     .executableTarget(
@@ -186,5 +198,5 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: systemLibraries + modelTargets + wsmanTargets + transportTargets + simulatorTargets
-        + cimTargets + inventoryTargets + cliTargets
+        + cimTargets + inventoryTargets + cliTargets + diffTargets
 )

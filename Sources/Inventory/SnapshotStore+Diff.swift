@@ -1,6 +1,7 @@
 import CIMModel
 import Foundation
 import GRDB
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -56,12 +57,29 @@ extension SnapshotStore {
     public func diff(from: SnapshotRef = .previous, to: SnapshotRef = .latest,
                      options: DiffOptions = DiffOptions()) throws(StoreError) -> SnapshotDiff {
         let old = try resolve(from), new = try resolve(to)
-        let hosts = try read("comparing snapshot \(old.id) with \(new.id)") { db in
-            var engine = DiffEngine(db: db, store: self, options: options)
-            let before = try engine.loadSide(base: old.id)
-            let after = try engine.loadSide(base: new.id)
-            return try engine.compare(before, after, oldBase: old.id, newBase: new.id)
+        let operation = "comparing snapshot \(old.id) with \(new.id)"
+        let (before, after) = try read(operation) { db in
+            let engine = DiffEngine(db: db, store: self, options: options)
+            return (try engine.loadSide(base: old.id), try engine.loadSide(base: new.id))
         }
+        // Hosts are compared on several pooled readers at once. They read only set members and
+        // instance contents, which are content-addressed and never change once written.
+        let names = DiffEngine.hostNames(before, after)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4, names.count / 50))
+        let results = Mutex<[Result<[HostDiff], StoreError>]>(Array(repeating: .success([]), count: workers))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let share = stride(from: worker, to: names.count, by: workers).map { names[$0] }
+            let result = Result { () throws(StoreError) -> [HostDiff] in
+                try read(operation) { db in
+                    var engine = DiffEngine(db: db, store: self, options: options)
+                    return try engine.compare(before, after, hosts: share, oldBase: old.id, newBase: new.id)
+                }
+            }
+            results.withLock { $0[worker] = result }
+        }
+        var hosts: [HostDiff] = []
+        for result in results.withLock({ $0 }) { hosts += try result.get() }
+        hosts.sort { $0.host < $1.host }
         return SnapshotDiff(from: .init(reference: from, snapshot: old.id, startedAt: old.startedAt),
                             to: .init(reference: to, snapshot: new.id, startedAt: new.startedAt),
                             includesVolatile: options.includeVolatile, hosts: hosts)
@@ -184,10 +202,15 @@ struct DiffEngine {
         return a.epoch == current && b.epoch == current && a.hash == b.hash
     }
 
-    mutating func compare(_ before: Side, _ after: Side, oldBase: SnapshotID, newBase: SnapshotID) throws -> [HostDiff] {
-        let names = Set(before.hosts.keys).union(after.hosts.keys).union(before.unobserved).union(after.unobserved)
+    /// Every host of either side, sorted.
+    static func hostNames(_ before: Side, _ after: Side) -> [String] {
+        Set(before.hosts.keys).union(after.hosts.keys).union(before.unobserved).union(after.unobserved).sorted()
+    }
+
+    mutating func compare(_ before: Side, _ after: Side, hosts names: [String], oldBase: SnapshotID,
+                          newBase: SnapshotID) throws -> [HostDiff] {
         var result: [HostDiff] = []
-        for host in names.sorted() {
+        for host in names {
             let old = before.hosts[host], new = after.hosts[host]
             if after.unobserved.contains(host) {
                 result.append(HostDiff(host: host, status: .failed, failures: [], classes: [], instanceCount: nil))
