@@ -8,7 +8,8 @@ import Foundation
 /// An instant picks the newest complete, partial or interrupted snapshot started at or before it; a
 /// date alone means the end of that day (UTC), and a time without a zone means UTC. Whatever the
 /// form, a host × class that failed in the chosen snapshot is taken from its newest successful
-/// observation before it, and diff says so.
+/// observation before it, and diff says so. For an instant, a host the chosen snapshot did not set
+/// out to visit (a sweep of part of the fleet) keeps its newest successful observations before it.
 ///
 /// ```swift
 /// let from = try SnapshotRef(parsing: "@prev"), to = try SnapshotRef(parsing: "2026-11-24")
@@ -40,6 +41,12 @@ public enum SnapshotRef: Sendable, Hashable, CustomStringConvertible {
         if let date = Self.instant(trimmed) { self = .asOf(date); return }
         throw StoreError(.invalidArgument, path: "", "'\(text)' is not a snapshot: use an id, @latest, @prev, @latest~N, "
                          + "a date (2026-11-24) or a time (2026-11-24T18:00:00Z)")
+    }
+
+    /// Whether this names the state as of an instant (hosts a sweep skipped keep their older data).
+    public var isInstant: Bool {
+        if case .asOf = self { return true }
+        return false
     }
 
     public var description: String {

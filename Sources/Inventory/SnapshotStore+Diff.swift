@@ -60,7 +60,8 @@ extension SnapshotStore {
         let operation = "comparing snapshot \(old.id) with \(new.id)"
         let (before, after) = try read(operation) { db in
             let engine = DiffEngine(db: db, store: self, options: options)
-            return (try engine.loadSide(base: old.id), try engine.loadSide(base: new.id))
+            return (try engine.loadSide(base: old.id, carriesForward: from.isInstant),
+                    try engine.loadSide(base: new.id, carriesForward: to.isInstant))
         }
         // Hosts are compared on several pooled readers at once. They read only set members and
         // instance contents, which are content-addressed and never change once written.
@@ -137,7 +138,10 @@ struct DiffEngine {
 
     func wanted(className: String) -> Bool { classFilter.isEmpty || classFilter.contains(className.lowercased()) }
 
-    func loadSide(base: SnapshotID) throws -> Side {
+    /// One side's data: the base snapshot's observations, failures standing in with older data.
+    /// - Parameter carriesForward: for "the state as of an instant": hosts the base snapshot did not
+    ///   set out to visit keep their newest successful observations from before it.
+    func loadSide(base: SnapshotID, carriesForward: Bool = false) throws -> Side {
         var side = Side()
         let rows = try Row.fetchAll(db, sql: """
             SELECT o.host, o.namespace, o.class, o.status, o.error_kind, o.error_detail, o.set_id, o.instance_count,
@@ -172,7 +176,31 @@ struct DiffEngine {
             }
             if classes.isEmpty { side.unobserved.insert(host) } else { side.hosts[host] = classes }
         }
+        if carriesForward { try carryForward(into: &side, base: base, planned: Set(planned)) }
         return side
+    }
+
+    /// Adds every host outside `planned` with its newest successful observation of each class in
+    /// a finished snapshot before `base` (the classes' `fromSnapshot`/`toSnapshot` say which).
+    func carryForward(into side: inout Side, base: SnapshotID, planned: Set<String>) throws {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT o.host, o.namespace, o.class, o.snapshot_id, o.set_id, o.instance_count, s.stable_hash, s.epoch
+            FROM observation o
+            JOIN (SELECT host, namespace, class, MAX(snapshot_id) AS newest FROM observation
+                  WHERE status = 'ok' AND snapshot_id < ?
+                    AND snapshot_id IN (SELECT id FROM snapshot WHERE status IN ('complete', 'partial', 'interrupted'))
+                  GROUP BY host, namespace, class) n
+              ON n.host = o.host AND n.namespace = o.namespace AND n.class = o.class AND n.newest = o.snapshot_id
+            LEFT JOIN content_set s ON s.id = o.set_id
+            """, arguments: [base.rawValue])
+        for row in rows {
+            let host: String = row["host"], className: String = row["class"]
+            guard !planned.contains(host), wanted(host: host), wanted(className: className) else { continue }
+            let key = ClassKey(namespace: row["namespace"], className: className)
+            side.hosts[host, default: [:]][key] = ClassState(setID: row["set_id"], stable: Self.stable(row),
+                                                             snapshot: SnapshotID(rawValue: row["snapshot_id"]),
+                                                             instanceCount: row["instance_count"])
+        }
     }
 
     /// The newest successful observation of a host × class before `base`, standing in for a failure.
