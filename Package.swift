@@ -155,12 +155,33 @@ let inventoryTargets: [Target] = [
                 swiftSettings: swiftSettings),
 ]
 
+// MARK: - Collector: sweeps of a fleet into the store
+let collectorTargets: [Target] = [
+    .target(
+        name: "Collector",
+        dependencies: [
+            "CIM", "CIMModel", "Inventory", "Transport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "CollectorTests",
+        dependencies: [
+            "Collector", "CIM", "CIMModel", "Inventory", "Transport", "Simulator",
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+]
+
 // MARK: - The command line
 let cliTargets: [Target] = [
     .executableTarget(
         name: "cimsweep",
         dependencies: [
-            "CIMModel", "WSMan", "Transport", "CIM", "Simulator",
+            "CIMModel", "WSMan", "Transport", "CIM", "Simulator", "Inventory", "Collector",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -186,5 +207,5 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: systemLibraries + modelTargets + wsmanTargets + transportTargets + simulatorTargets
-        + cimTargets + inventoryTargets + cliTargets
+        + cimTargets + inventoryTargets + collectorTargets + cliTargets
 )
