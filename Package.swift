@@ -170,6 +170,7 @@ let collectorTargets: [Target] = [
         name: "CollectorTests",
         dependencies: [
             "Collector", "CIM", "CIMModel", "Inventory", "Transport", "Simulator",
+            "cimsweep",   // the CLI's binary, run as a child process by CollectCommandTests
             .product(name: "Logging", package: "swift-log"),
         ],
         swiftSettings: swiftSettings

@@ -57,8 +57,10 @@ public struct Collector: Sendable {
         if let error = storeFailure.withLock({ $0 }) { throw error }
 
         let visited = outcomes.withLock { $0 }
+        // A stopped sweep is partial even when it got nothing: "failed" means the hosts gave nothing.
         let status: SnapshotStatus =
-            visited.count == plan.hosts.count && visited.allSatisfy(\.isComplete) && stop.reason == nil ? .complete
+            stop.reason != nil ? .partial
+            : visited.allSatisfy(\.isComplete) ? .complete
             : visited.allSatisfy({ $0.classesOK == 0 }) ? .failed : .partial
         try store.finishSnapshot(snapshot, status: status, finishedAt: Date())
         let summary = SweepSummary(snapshot: snapshot, status: status, hosts: visited, plannedHosts: plan.hosts.count,

@@ -109,10 +109,10 @@ struct TOMLReader {
 
     func credentialSet(_ name: String, _ table: TOMLTable) throws(CollectorConfigurationError) -> CredentialSet {
         let path = "credentials." + name
-        try allow(table, keys: ["username", "password_env", "file"], at: path)
         if table["password"] != nil || table["secret"] != nil {
             throw fail(path, "passwords never go in the configuration: use password_env or a 0600 file")
         }
+        try allow(table, keys: ["username", "password_env", "file"], at: path)
         if let file = try string(table, "file", at: path) {
             guard table["username"] == nil, table["password_env"] == nil else {
                 throw fail(path, "give either file, or username with password_env, not both")

@@ -28,6 +28,10 @@ public enum HostsFile {
             let lineNumber = index + 1
             var host = try parseTarget(tokens[0], line: lineNumber)
             host.tags = Array(tokens.dropFirst())
+            if let bad = host.tags.first(where: { !$0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } }) {
+                throw ParseError(line: lineNumber, text: String(line),
+                                 reason: "'\(bad)' is not a tag (tags are letters, digits, '-' and '_'; one host per line)")
+            }
             let key = host.name.lowercased()
             if let first = seen[key] {
                 throw ParseError(line: lineNumber, text: String(line), reason: "\(host.name) is already listed on line \(first)")
