@@ -8,7 +8,7 @@ struct PruneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prune",
         abstract: "Delete old snapshots (and content no remaining snapshot uses).",
-        discussion: "Takes the sweep lock, so it never races a running collect. The newest snapshot is always kept."
+        discussion: "Takes the sweep lock, so it never races a running collect; a running snapshot is never removed."
     )
 
     @OptionGroup var database: DatabaseOption
