@@ -155,12 +155,34 @@ let inventoryTargets: [Target] = [
                 swiftSettings: swiftSettings),
 ]
 
+// MARK: - Collector: sweeps of a fleet into the store
+let collectorTargets: [Target] = [
+    .target(
+        name: "Collector",
+        dependencies: [
+            "CIM", "CIMModel", "Inventory", "Transport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "CollectorTests",
+        dependencies: [
+            "Collector", "CIM", "CIMModel", "Inventory", "Transport", "Simulator",
+            "cimsweep",   // the CLI's binary, run as a child process by CollectCommandTests
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+]
+
 // MARK: - Diff: ground truth against the simulated fleet (the `diff` work)
 let diffTargets: [Target] = [
     .testTarget(
         name: "DiffTests",
         dependencies: [
-            "Inventory", "InventoryTestSupport", "CIM", "CIMModel", "Simulator", "Transport",
+            "Inventory", "InventoryTestSupport", "Collector", "CIM", "CIMModel", "Simulator", "Transport",
             .product(name: "Logging", package: "swift-log"),
         ],
         swiftSettings: swiftSettings
@@ -172,7 +194,7 @@ let cliTargets: [Target] = [
     .executableTarget(
         name: "cimsweep",
         dependencies: [
-            "CIMModel", "WSMan", "Transport", "CIM", "Simulator", "Inventory",
+            "CIMModel", "WSMan", "Transport", "CIM", "Simulator", "Inventory", "Collector",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -198,5 +220,5 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: systemLibraries + modelTargets + wsmanTargets + transportTargets + simulatorTargets
-        + cimTargets + inventoryTargets + cliTargets + diffTargets
+        + cimTargets + inventoryTargets + collectorTargets + cliTargets + diffTargets
 )

@@ -92,7 +92,7 @@ final class HostService: Sendable {
         }
         var reply = runtime.withLock { runtime -> SimulatorReply in
             if let user { runtime.inFlight[user, default: 0] += 1 }
-            var reply = respond(to: request, user: user, anonymous: user == nil, runtime: &runtime, event: &event)
+            var reply = respond(to: request, user: user, anonymous: user == nil || isAnonymousIdentify, runtime: &runtime, event: &event)
             reply.delay = delay(for: request, runtime: &runtime, reply: &reply, event: &event)
             return reply
         }

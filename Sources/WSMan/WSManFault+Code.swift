@@ -21,7 +21,9 @@ extension WSManFault {
         }
         if cimError?.cimStatusCode == 27 { return true }  // CIM_ERR_SERVER_LIMITS_EXCEEDED
         switch subcode?.localName {
-        case "QuotaLimit", "TimedOut": return true
+        // 0x80338000 with subcode InternalError is the service failing; with DestinationUnreachable and
+        // a WMI error it is a permanent provider answer such as "invalid class".
+        case "QuotaLimit", "TimedOut", "InternalError": return true
         case "DestinationUnreachable": return code == nil && cimError == nil
         default: return false
         }

@@ -13,8 +13,13 @@ enum CLIErrors {
         } catch let error as ExitCode {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("cimsweep: \(error)\n".utf8))
+            printError("\(error)")
             throw ExitCodes.failure
         }
+    }
+
+    /// Prints `cimsweep: <message>` on stderr.
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("cimsweep: \(message)\n".utf8))
     }
 }

@@ -8,7 +8,8 @@ struct Cimsweep: AsyncParsableCommand {
         abstract: "Agentless Windows (and OMI) inventory over WS-Management: collect, store, diff.",
         discussion: ExitCodes.helpText,
         version: "0.1.0",
-        subcommands: [IdentifyCommand.self, GetCommand.self, ClassesCommand.self, SimCommand.self,
+        subcommands: [IdentifyCommand.self, GetCommand.self, ClassesCommand.self, CollectCommand.self, SnapshotsCommand.self,
+                      PruneCommand.self, DemoCommand.self, SimCommand.self,
                       DiffCommand.self,
                       QueryCommand.self]
     )

@@ -1,26 +1,17 @@
 import ArgumentParser
 import Foundation
 
-/// `--db PATH`, shared by every command that reads or writes the snapshot store.
+/// `--db`: the snapshot database every store command uses.
 struct DatabaseOption: ParsableArguments {
-    /// The environment variable that names the database when `--db` is not given.
     static let environmentVariable = "CIMSWEEP_DB"
+    static let fallbackPath = "cimsweep.db"
 
-    /// `$CIMSWEEP_DB` when set and not empty, else `./cimsweep.db`.
-    static var defaultDatabasePath: String {
-        defaultPath(environment: ProcessInfo.processInfo.environment)
+    @Option(name: .customLong("db"), help: "The SQLite snapshot database (default: $CIMSWEEP_DB, else ./cimsweep.db).")
+    var explicitPath: String?
+
+    /// The database path: `--db`, else `$CIMSWEEP_DB`, else `./cimsweep.db`.
+    var path: String {
+        explicitPath ?? ProcessInfo.processInfo.environment[Self.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+            ?? Self.fallbackPath
     }
-
-    static func defaultPath(environment: [String: String]) -> String {
-        if let path = environment[environmentVariable], !path.isEmpty { return path }
-        return "./cimsweep.db"
-    }
-
-    @Option(name: .customLong("db"),
-            help: ArgumentHelp("The snapshot database (default: $\(DatabaseOption.environmentVariable), else ./cimsweep.db).",
-                               valueName: "path"))
-    var path: String?
-
-    /// The path to open: `--db`, else the default.
-    var resolvedPath: String { path ?? Self.defaultDatabasePath }
 }

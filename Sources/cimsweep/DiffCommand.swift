@@ -50,7 +50,7 @@ struct DiffCommand: ParsableCommand {
         let options = DiffOptions(hostPattern: host, classNames: classNames, includeVolatile: includeVolatile)
         let diff: SnapshotDiff
         do {
-            let store = try SnapshotStore(path: database.resolvedPath, readOnly: true)
+            let store = try SnapshotStore(path: database.path, readOnly: true)
             diff = try store.diff(from: fromRef, to: toRef, options: options)
         } catch {
             FileHandle.standardError.write(Data("cimsweep: \(error)\n".utf8))

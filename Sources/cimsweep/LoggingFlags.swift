@@ -9,8 +9,18 @@ struct LoggingFlags: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
 
+    @Option(help: "Log format on stderr: text, or json (one object per line).")
+    var logFormat: LogFormat = .text
+
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
     func makeLogger(label: String = "cimsweep") -> Logger {
-        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        var logger = switch logFormat {
+        case .text: Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        case .json: Logger(label: label) { JSONLogHandler(label: $0) }
+        }
         logger.logLevel = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? (verbose ? .debug : .notice)
         return logger
     }

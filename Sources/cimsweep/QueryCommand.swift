@@ -67,7 +67,7 @@ struct QueryCommand: ParsableCommand {
                 let equals = parameter.firstIndex(of: "=")!
                 values[String(parameter[..<equals])] = String(parameter[parameter.index(after: equals)...])
             }
-            let store = try SnapshotStore(path: database.resolvedPath, readOnly: true)
+            let store = try SnapshotStore(path: database.path, readOnly: true)
             let result: QueryResult
             if let sql {
                 result = try store.run(sql: sql, parameters: values, rowLimit: limit)

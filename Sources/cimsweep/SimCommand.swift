@@ -64,12 +64,12 @@ struct SimCommand: AsyncParsableCommand {
             configuration.tls = TLSSetup(directory: directory)
         }
         let logger = Logger(label: "cimsweep.sim")
-        let (signals, sources) = Self.terminationSignals()
-        defer { sources.forEach { $0.cancel() } }
+        let signals = TerminationSignals()
+        defer { signals.cancel() }
         do {
             try await SimulatedFleet.run(configuration, logger: logger) { fleet in
                 Self.printEndpoints(fleet, credentials: configuration.credentials)
-                for await signal in signals {
+                for await signal in signals.stream {
                     FileHandle.standardError.write(Data("received \(signal), shutting down\n".utf8))
                     break
                 }
@@ -92,19 +92,5 @@ struct SimCommand: AsyncParsableCommand {
                      ?? "No credentials (set CIMSWEEP_USERNAME and CIMSWEEP_PASSWORD): only unauthenticated Identify is answered")
         lines.append("Press Ctrl-C to stop.")
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
-    }
-
-    /// SIGINT and SIGTERM as an async stream (DispatchSource, so no work happens in a signal handler).
-    /// The caller keeps the sources alive while it waits and cancels them afterwards.
-    private static func terminationSignals() -> (AsyncStream<String>, [any DispatchSourceSignal]) {
-        let (stream, continuation) = AsyncStream.makeStream(of: String.self)
-        let sources = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")].map { number, name in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(name) }
-            source.resume()
-            return source
-        }
-        return (stream, sources)
     }
 }

@@ -6,8 +6,8 @@ import Simulator
 import Testing
 import Transport
 
-/// `cimsweep diff -o json` against the simulator's own record of what each tick changed: 50 hosts,
-/// four ticks, every change accounted for and nothing extra — processes matched by Handle +
+/// `cimsweep diff -o json` against the simulator's own record of what each tick changed: 50 hosts
+/// swept by the Collector, four ticks, every change accounted for and nothing extra — processes matched by Handle +
 /// CreationDate across PID reuse, volatile properties left out unless asked for. Seed 600 reuses a
 /// PID within ticks 1 and 3 (the test checks that it still does).
 struct GroundTruthTests {
@@ -19,11 +19,11 @@ struct GroundTruthTests {
         let store = try SnapshotStore(path: directory.path("truth.db"))
         try await SimulatedFleet.run(FleetSweep.configuration(hosts: Self.hostCount, seed: 600), logger: .init(label: "sim")) { fleet in
             try await Transport.withTransport(logger: .init(label: "diff-tests")) { transport in
-                var previous = try await FleetSweep.sweep(fleet, transport: transport, into: store, at: 1000)
+                var previous = try await FleetSweep.sweep(fleet, transport: transport, into: store)
                 var sawPIDReuse = false, sawVolatileOnly = false
                 for tick in 1...Self.ticks {
                     let truth = fleet.tick()
-                    let current = try await FleetSweep.sweep(fleet, transport: transport, into: store, at: 1000 + Double(tick) * 1000)
+                    let current = try await FleetSweep.sweep(fleet, transport: transport, into: store)
                     for includeVolatile in [false, true] {
                         let diff = try store.diff(from: .id(previous), to: .id(current),
                                                   options: DiffOptions(includeVolatile: includeVolatile))
@@ -60,7 +60,7 @@ struct Entries {
     init(truth: DriftTruth, includeVolatile: Bool) {
         for host in truth.hosts {
             for cls in host.classes {
-                let prefix = "\(host.hostname) \(cls.className)"
+                let prefix = "\(host.address) \(cls.className)"
                 for instance in cls.added { lines.insert("\(prefix) added \(Self.identity(instance.identity))") }
                 for instance in cls.removed { lines.insert("\(prefix) removed \(Self.identity(instance.identity))") }
                 for instance in includeVolatile ? cls.changed : cls.nonVolatileChanges {

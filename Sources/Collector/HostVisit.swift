@@ -1,0 +1,172 @@
+import CIM
+import CIMModel
+import Foundation
+import Inventory
+import Logging
+import Synchronization
+import Transport
+
+/// One host's part of a sweep: a session (one per credential tried, and per parallel operation),
+/// each class of the profile enumerated with retries, and exactly one observation per class.
+struct HostVisit: Sendable {
+    let host: HostTarget
+    let snapshot: SnapshotID
+    let classes: [ClassSpec]
+    let options: CimSessionOptions
+    /// Credentials to try in order; `[nil]` connects without one.
+    let credentials: [Credential?]
+    let settings: CollectorOptions
+    let transport: Transport
+    let writer: StoreWriter
+    let stop: SweepStop
+    let logger: Logger
+    let events: @Sendable (SweepEvent) -> Void
+
+    /// What the visit's classes share: the next class to take, the credential that worked, and a
+    /// failure that makes the rest of the host pointless.
+    private final class Shared: Sendable {
+        struct State {
+            var nextClass = 0
+            var credentialIndex = 0
+            var hostFailure: CollectionFailure?
+            var outcome: HostOutcome
+        }
+        let state: Mutex<State>
+        init(host: String) { state = Mutex(State(outcome: HostOutcome(host: host, classesOK: 0, classesFailed: 0, instances: 0, duration: .zero))) }
+    }
+
+    /// Visits the host; returns when every class has an observation.
+    /// - Throws: `StoreError` only: collection failures are recorded, never thrown.
+    func run() async throws(StoreError) -> HostOutcome {
+        let started = ContinuousClock.now
+        events(.hostStarted(host: host.name))
+        let shared = Shared(host: host.name)
+        let hostDeadlinePassed = LockedBox(false)
+        let result: Result<Void, StoreError> = await withTaskGroup(of: Result<Void, StoreError>?.self) { group in
+            group.addTask {
+                try? await Task.sleep(for: settings.hostDeadline)
+                if !Task.isCancelled { hostDeadlinePassed.withLock { $0 = true } }
+                return nil
+            }
+            group.addTask {
+                await withTaskGroup(of: Result<Void, StoreError>.self) { workers in
+                    for _ in 0..<max(1, min(settings.operationsPerHost, classes.count)) {
+                        workers.addTask {
+                            do throws(StoreError) { try await work(shared, hostDeadlinePassed: hostDeadlinePassed) } catch {
+                                return .failure(error)
+                            }
+                            return .success(())
+                        }
+                    }
+                    var first: Result<Void, StoreError> = .success(())
+                    for await result in workers { if case .failure = result, case .success = first { first = result } }
+                    return first
+                }
+            }
+            var outcome: Result<Void, StoreError> = .success(())
+            while let finished = await group.next() {
+                if let finished {   // the work ended: stop the deadline timer
+                    outcome = finished
+                    group.cancelAll()
+                } else if hostDeadlinePassed.value {
+                    group.cancelAll()   // the deadline passed: the workers record what is left
+                }
+            }
+            return outcome
+        }
+        try result.get()
+        var outcome = shared.state.withLock { $0.outcome }
+        outcome.duration = ContinuousClock.now - started
+        events(.hostFinished(outcome))
+        return outcome
+    }
+
+    /// One worker: takes classes until none are left, recording each.
+    private func work(_ shared: Shared, hostDeadlinePassed: LockedBox<Bool>) async throws(StoreError) {
+        var sessions: [Int: CimSession] = [:]
+        while let index = shared.state.withLock({ state -> Int? in
+            guard state.nextClass < classes.count else { return nil }
+            defer { state.nextClass += 1 }
+            return state.nextClass
+        }) {
+            let spec = classes[index]
+            let started = ContinuousClock.now
+            var instances: [CimInstance] = []
+            var failure: CollectionFailure?
+            if let hostFailure = shared.state.withLock({ $0.hostFailure }) {
+                failure = CollectionFailure(kind: hostFailure.kind, detail: "not tried: \(hostFailure.detail)")
+            } else if Task.isCancelled {
+                failure = hostDeadlinePassed.value
+                    ? .hostDeadline(settings.hostDeadline) : .stopped(stop.reason ?? .cancelled)
+            } else {
+                do { instances = try await collect(spec, shared: shared, sessions: &sessions) } catch {
+                    failure = Task.isCancelled
+                        ? (hostDeadlinePassed.value ? .hostDeadline(settings.hostDeadline) : .stopped(stop.reason ?? .cancelled))
+                        : error
+                    if let failure, failure.affectsWholeHost, !Task.isCancelled {
+                        shared.state.withLock { if $0.hostFailure == nil { $0.hostFailure = failure } }
+                    }
+                }
+            }
+            let elapsed = ContinuousClock.now - started
+            let observation = Observation(snapshotID: snapshot, host: host.name, namespace: spec.namespace, className: spec.className,
+                                          status: failure == nil ? .ok : .failed, errorKind: failure?.kind,
+                                          errorDetail: failure?.detail, durationMilliseconds: Int64(elapsed / .milliseconds(1)))
+            // Instances from a failed enumeration are partial: store none rather than half a truth.
+            let stored = failure == nil ? instances : []
+            try await writer.record(observation, instances: stored)
+            shared.state.withLock { state in
+                if failure == nil { state.outcome.classesOK += 1 } else { state.outcome.classesFailed += 1 }
+                state.outcome.instances += stored.count
+                if state.outcome.firstFailure == nil { state.outcome.firstFailure = failure }
+            }
+            events(.classRecorded(host: host.name, className: spec.className, instances: stored.count, failure: failure))
+        }
+    }
+
+    /// Enumerates one class, retrying transient failures and moving to the next credential on 401.
+    private func collect(_ spec: ClassSpec, shared: Shared, sessions: inout [Int: CimSession]) async throws(CollectionFailure) -> [CimInstance] {
+        var attempt = 0
+        while true {
+            let credentialIndex = shared.state.withLock { $0.credentialIndex }
+            let session = try session(for: credentialIndex, cache: &sessions)
+            do {
+                var instances: [CimInstance] = []
+                for try await item in session.enumerate(spec.query) {
+                    if let instance = item.instance { instances.append(instance) }
+                }
+                return instances
+            } catch let error as CimSessionError {
+                let failure = CollectionFailure(error)
+                if case .unauthorized = error.reason, credentialIndex + 1 < credentials.count {
+                    logger.info("credential refused; trying the next one", metadata: ["credential": "\(credentialIndex + 1)"])
+                    shared.state.withLock { if $0.credentialIndex == credentialIndex { $0.credentialIndex += 1 } }
+                    continue
+                }
+                guard failure.isTransient, attempt < settings.retries, !Task.isCancelled else { throw failure }
+                let delay = settings.retryDelay(attempt: attempt, unitRandom: Double.random(in: 0..<1))
+                attempt += 1
+                events(.retrying(host: host.name, className: spec.className, attempt: attempt, delay: delay, failure: failure))
+                logger.debug("retrying", metadata: ["class": "\(spec.className)", "attempt": "\(attempt)", "kind": "\(failure.kind)"])
+                do { try await Task.sleep(for: delay) } catch { throw failure }
+            } catch {
+                throw CollectionFailure(kind: "stopped", detail: "\(error)")
+            }
+        }
+    }
+
+    private func session(for credentialIndex: Int, cache: inout [Int: CimSession]) throws(CollectionFailure) -> CimSession {
+        if let session = cache[credentialIndex] { return session }
+        do {
+            let session = try CimSession(host: host.name, options: options, credential: credentials[credentialIndex],
+                                         transport: transport, logger: logger)
+            cache[credentialIndex] = session
+            return session
+        } catch {
+            var failure = CollectionFailure(error)
+            failure.affectsWholeHost = true
+            failure.isTransient = false
+            throw failure
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import CIM
+import Inventory
+import Logging
+import Transport
+
+/// What one sweep visits and with what: hosts, a profile, base session options and the credentials
+/// the profile's credential sets resolved to (secrets read once, before any traffic).
+public struct SweepPlan: Sendable {
+    public var hosts: [HostTarget]
+    public var profile: CollectionProfile
+    /// Options under the profile's settings (the CLI's session flags).
+    public var baseOptions: CimSessionOptions
+    /// Resolved credential sets by name.
+    public var credentialSets: [String: Credential]
+    /// Used when the profile names no credential set (the CLI's environment or credential file).
+    public var defaultCredential: Credential?
+
+    public init(hosts: [HostTarget], profile: CollectionProfile, baseOptions: CimSessionOptions = CimSessionOptions(),
+                credentialSets: [String: Credential] = [:], defaultCredential: Credential? = nil) {
+        self.hosts = hosts
+        self.profile = profile
+        self.baseOptions = baseOptions
+        self.credentialSets = credentialSets
+        self.defaultCredential = defaultCredential
+    }
+
+    func visit(_ host: HostTarget, snapshot: SnapshotID, settings: CollectorOptions, transport: Transport, writer: StoreWriter,
+               stop: SweepStop, logger: Logger, events: @escaping @Sendable (SweepEvent) -> Void) -> HostVisit {
+        let (options, names) = profile.connection(for: host, base: baseOptions)
+        let credentials: [Credential?] = names.isEmpty ? [defaultCredential] : names.map { credentialSets[$0] }
+        var hostLogger = logger
+        hostLogger[metadataKey: "host"] = "\(host.name)"
+        return HostVisit(host: host, snapshot: snapshot, classes: profile.classes, options: options, credentials: credentials,
+                         settings: settings, transport: transport, writer: writer, stop: stop, logger: hostLogger, events: events)
+    }
+}
