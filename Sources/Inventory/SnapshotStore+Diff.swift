@@ -366,7 +366,9 @@ struct DiffEngine {
                                                 identity: identityText, properties: row["properties"], host: nil)
         let identity = try identityText.map { text throws(StoreError) in
             do {
-                return try CimInstance.properties(json: Array(text.utf8), schema: schema(key), schemas: store.schemas)
+                let classSchema = schema(key)
+                return Self.inIdentityOrder(try CimInstance.properties(json: Array(text.utf8), schema: classSchema,
+                                                                       schemas: store.schemas), classSchema)
             } catch {
                 throw StoreError(.corrupt, path: store.path, "stored identity of \(key.className) does not read back: \(error)")
             }
@@ -418,12 +420,22 @@ struct DiffEngine {
         guard !changes.isEmpty else { return nil }
         let identity = try old.identity.map { text throws(StoreError) in
             do {
-                return try CimInstance.properties(json: Array(text.utf8), schema: schema, schemas: store.schemas)
+                return Self.inIdentityOrder(try CimInstance.properties(json: Array(text.utf8), schema: schema,
+                                                                       schemas: store.schemas), schema)
             } catch {
                 throw StoreError(.corrupt, path: store.path, "stored identity of \(old.key.className) does not read back: \(error)")
             }
         }
         return InstanceChange(identity: identity, changes: changes)
+    }
+
+    /// Identity properties in the schema's identity order (Handle, then CreationDate), as people
+    /// read them; the stored identity text is canonical (sorted) for matching.
+    static func inIdentityOrder(_ identity: [CimProperty], _ schema: CimClassSchema?) -> [CimProperty] {
+        guard let names = schema?.effectiveIdentity.map({ $0.lowercased() }), identity.count > 1 else { return identity }
+        return identity.sorted { a, b in
+            (names.firstIndex(of: a.name.lowercased()) ?? names.count) < (names.firstIndex(of: b.name.lowercased()) ?? names.count)
+        }
     }
 
     /// A stored content's class, identity text and its properties object, scanned.
