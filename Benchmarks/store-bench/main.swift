@@ -8,7 +8,8 @@
 // 3. sweep C: 1% of hosts change one service each (few changes)
 // 4. sweep D: every host changes ~10% of its instances (many changes)
 // 5. sweep E: only volatile counters move on every process (realistic churn)
-// then diffs B→B, B→C, C→D and B→E (volatile ignored), each run --runs times; the median is printed.
+// then diffs B→B, B→C, C→D (on the default readers, and on one) and B→E (volatile ignored), each run
+// --runs times; the median is printed.
 import CIMModel
 import Foundation
 import Inventory
@@ -134,13 +135,14 @@ do {
 
     }
 
-    for (label, from, to) in [("B→B (identical)", b, b), ("B→C (few changes)", b, c), ("C→D (many changes)", c, d),
-                              ("B→E (volatile only)", b, e)] {
+    for (label, from, to, readers) in [("B→B (identical)", b, b, nil), ("B→C (few changes)", b, c, nil),
+                                       ("C→D (many changes)", c, d, nil), ("C→D (many changes, 1 reader)", c, d, 1),
+                                       ("B→E (volatile only)", b, e, nil)] as [(String, SnapshotID, SnapshotID, Int?)] {
         var times: [Double] = []
         var summary = ""
         for _ in 0..<options.runs {
             var diff: SnapshotDiff?
-            times.append(try seconds { diff = try store.diff(from: .id(from), to: .id(to)) })
+            times.append(try seconds { diff = try store.diff(from: .id(from), to: .id(to), options: DiffOptions(parallelism: readers)) })
             let counts = diff!.counts
             summary = "\(counts.changed) hosts changed, +\(counts.added) -\(counts.removed) ~\(counts.modified)"
         }

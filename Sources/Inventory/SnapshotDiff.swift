@@ -115,10 +115,14 @@ public struct DiffOptions: Sendable, Hashable {
     public var classNames: [String] = []
     /// Report changes of volatile properties (counters, free space, clocks) too.
     public var includeVolatile = false
+    /// How many pooled readers compare hosts at once; nil: one per core, at most 4, and one per
+    /// 50 hosts. The result is the same whatever the number.
+    public var parallelism: Int?
 
-    public init(hostPattern: String? = nil, classNames: [String] = [], includeVolatile: Bool = false) {
+    public init(hostPattern: String? = nil, classNames: [String] = [], includeVolatile: Bool = false, parallelism: Int? = nil) {
         self.hostPattern = hostPattern
         self.classNames = classNames
         self.includeVolatile = includeVolatile
+        self.parallelism = parallelism
     }
 }

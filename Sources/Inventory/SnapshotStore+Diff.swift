@@ -66,7 +66,8 @@ extension SnapshotStore {
         // Hosts are compared on several pooled readers at once. They read only set members and
         // instance contents, which are content-addressed and never change once written.
         let names = DiffEngine.hostNames(before, after)
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4, names.count / 50))
+        let workers = max(1, min(options.parallelism ?? min(ProcessInfo.processInfo.activeProcessorCount, 4, names.count / 50),
+                                 max(names.count, 1)))
         let results = Mutex<[Result<[HostDiff], StoreError>]>(Array(repeating: .success([]), count: workers))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let share = stride(from: worker, to: names.count, by: workers).map { names[$0] }

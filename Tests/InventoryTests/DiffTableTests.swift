@@ -39,3 +39,23 @@ struct DiffTableTests {
         #expect(colored.contains("\u{1B}[1ma\u{1B}[0m  \u{1B}[33mchanged\u{1B}[0m"))
     }
 }
+
+/// Hosts compared on several pooled readers give the same diff as one reader.
+struct DiffParallelismTests {
+    @Test func readersDoNotChangeTheResult() throws {
+        let test = try TestStore()
+        let hosts = (1...7).map { "h\($0)" }
+        var inventory = Inventory(hosts: hosts, seed: 21)
+        let first = try test.sweep(inventory.hosts, at: 1000)
+        for (index, host) in hosts.enumerated() where index % 2 == 0 {
+            inventory.edit(host, "Win32_Service") { $0[index].set("State", .string("Paused-\(index)")) }
+        }
+        let second = try test.sweep(inventory.hosts, at: 2000)
+        let one = try test.store.diff(from: .id(first), to: .id(second), options: DiffOptions(parallelism: 1))
+        #expect(one.hosts.map(\.host) == hosts)
+        #expect(one.hosts.filter { $0.status == .changed }.map(\.host) == ["h1", "h3", "h5", "h7"])
+        for readers in [2, 3, 7, 50] {
+            #expect(try test.store.diff(from: .id(first), to: .id(second), options: DiffOptions(parallelism: readers)) == one)
+        }
+    }
+}
