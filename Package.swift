@@ -6,6 +6,11 @@ let swiftSettings: [SwiftSetting] = [
     .unsafeFlags(["-require-explicit-sendable"]),
 ]
 
+// MARK: - Test support: child processes without Foundation.Process (see Tests/ChildProcessSupport)
+let testSupportTargets: [Target] = [
+    .target(name: "ChildProcessSupport", path: "Tests/ChildProcessSupport", swiftSettings: swiftSettings),
+]
+
 // MARK: - C libraries from Debian (module.modulemap + shim.h each)
 let systemLibraries: [Target] = [
     .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -97,7 +102,7 @@ let simulatorTargets: [Target] = [
     .testTarget(
         name: "SimulatorTests",
         dependencies: [
-            "Simulator", "CIMModel", "CLibXML2",
+            "Simulator", "CIMModel", "CLibXML2", "ChildProcessSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -151,7 +156,8 @@ let inventoryTargets: [Target] = [
     // A child process for InventoryTests: opens a store, begins a sweep and waits to be killed.
     .executableTarget(name: "store-test-helper", dependencies: ["Inventory", "CIMModel"],
                       path: "Tests/store-test-helper", swiftSettings: swiftSettings),
-    .testTarget(name: "InventoryTests", dependencies: ["Inventory", "InventoryTestSupport", "CIMModel", "store-test-helper"],
+    .testTarget(name: "InventoryTests", dependencies: ["Inventory", "InventoryTestSupport", "CIMModel", "store-test-helper",
+                                                       "ChildProcessSupport"],
                 swiftSettings: swiftSettings),
 ]
 
@@ -169,7 +175,7 @@ let collectorTargets: [Target] = [
     .testTarget(
         name: "CollectorTests",
         dependencies: [
-            "Collector", "CIM", "CIMModel", "Inventory", "Transport", "Simulator",
+            "Collector", "CIM", "CIMModel", "Inventory", "Transport", "Simulator", "ChildProcessSupport",
             "cimsweep",   // the CLI's binary, run as a child process by CollectCommandTests
             .product(name: "Logging", package: "swift-log"),
         ],
@@ -220,6 +226,6 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
-    targets: systemLibraries + modelTargets + wsmanTargets + transportTargets + simulatorTargets
+    targets: testSupportTargets + systemLibraries + modelTargets + wsmanTargets + transportTargets + simulatorTargets
         + cimTargets + inventoryTargets + collectorTargets + cliTargets + diffTargets
 )

@@ -86,10 +86,12 @@ struct DemoCommand: AsyncParsableCommand {
         print(diff.tableText())
         print("""
 
-        Next:
+        Next (the binary is .build/debug/cimsweep):
           cimsweep snapshots --db \(databasePath)
           cimsweep diff --db \(databasePath) --class Win32_Service -o json
           cimsweep diff --db \(databasePath) --include-volatile --host \(fleet.hosts[0].address)
+          cimsweep query --list
+          cimsweep query new-processes --db \(databasePath)
         """)
     }
 

@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import Collector
 import Foundation
 import Inventory
@@ -19,18 +20,18 @@ import Testing
         try await SweepFixture.with(SweepFixture.configuration(hosts: 3)) { fixture in
             // A second sweep on a locked database exits at once with its own status.
             let held = try SweepLock(databasePath: fixture.databasePath, mode: .failIfHeld)
-            let locked = try await ChildProcess.run(try collect(fixture), environment: Self.environment)
+            let locked = try await CimsweepBinary.run(try collect(fixture), environment: Self.environment)
             #expect(locked.status == 75)
             #expect(locked.stderr.contains("--wait"))
             held.release()
 
-            let ok = try await ChildProcess.run(try collect(fixture), environment: Self.environment)
+            let ok = try await CimsweepBinary.run(try collect(fixture), environment: Self.environment)
             #expect(ok.status == 0, "\(ok.stderr)")
             let lines = ok.stdout.split(separator: "\n")
             #expect(lines.count == 1 && lines[0].hasPrefix("snapshot 1 complete: 3/3 hosts complete"))
             #expect(!ok.stdout.contains("\u{1B}") && !ok.stderr.contains("\u{1B}"), "no colour or progress when not on a terminal")
 
-            let unreachable = try await ChildProcess.run(try collect(fixture, hostsFile: "127.0.0.1:9\n"), environment: Self.environment)
+            let unreachable = try await CimsweepBinary.run(try collect(fixture, hostsFile: "127.0.0.1:9\n"), environment: Self.environment)
             #expect(unreachable.status == 4, "nothing collected: \(unreachable.stdout)")
             #expect(unreachable.stdout.contains("connect"))
 
@@ -48,11 +49,11 @@ import Testing
 
     @Test func aPartialSweepExitsThreeAndABadHostsFileIsAUsageError() async throws {
         try await SweepFixture.with(SweepFixture.configuration(hosts: 2, faults: [1: .auth])) { fixture in
-            let partial = try await ChildProcess.run(try collect(fixture), environment: Self.environment)
+            let partial = try await CimsweepBinary.run(try collect(fixture), environment: Self.environment)
             #expect(partial.status == 3)
             #expect(partial.stdout.contains("1 failed (auth: 1)"))
 
-            let bad = try await ChildProcess.run(try collect(fixture, hostsFile: "good.example\nbad.example:99999\n"), environment: Self.environment)
+            let bad = try await CimsweepBinary.run(try collect(fixture, hostsFile: "good.example\nbad.example:99999\n"), environment: Self.environment)
             #expect(bad.status == 64)
             #expect(bad.stderr.contains("line 2"))
         }
@@ -61,7 +62,7 @@ import Testing
     @Test func sigtermFinishesInFlightWritesAndMarksThePartialSnapshot() async throws {
         try await SweepFixture.with(SweepFixture.configuration(hosts: 4, latency: .milliseconds(150))) { fixture in
             let events = fixture.fleet.events()
-            let child = try ChildProcess(try collect(fixture, ["--throttle", "1"]), environment: Self.environment)
+            let child = try CimsweepBinary.start(try collect(fixture, ["--throttle", "1"]), environment: Self.environment)
             // With one host at a time, a request to the second host means the first is recorded.
             for await event in events where event.hostIndex == 1 { break }
             child.signal(SIGTERM)
@@ -82,7 +83,7 @@ import Testing
     @Test func sigkillLeavesAnInterruptedSnapshotThatKeepsFinishedHosts() async throws {
         try await SweepFixture.with(SweepFixture.configuration(hosts: 3, latency: .milliseconds(20))) { fixture in
             let events = fixture.fleet.events()
-            let child = try ChildProcess(try collect(fixture, ["--throttle", "1"]), environment: Self.environment)
+            let child = try CimsweepBinary.start(try collect(fixture, ["--throttle", "1"]), environment: Self.environment)
             // With one host at a time, a request to the second host means the first is fully recorded.
             for await event in events where event.hostIndex == 1 { break }
             child.signal(SIGKILL)
@@ -97,7 +98,7 @@ import Testing
             #expect(try store.readOnlyQuery(sql: "SELECT * FROM pragma_integrity_check").rows == [[.text("ok")]])
 
             // The lock died with the process: the next sweep runs.
-            let next = try await ChildProcess.run(try collect(fixture), environment: Self.environment)
+            let next = try await CimsweepBinary.run(try collect(fixture), environment: Self.environment)
             #expect(next.status == 0, "\(next.stderr)")
             #expect(try store.snapshots().map(\.status) == [.interrupted, .complete])
         }

@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import CIMModel
 import Foundation
 import Simulator
@@ -8,7 +9,7 @@ import Testing
     static let environment = CollectCommandTests.environment
 
     func run(_ arguments: [String], environment: [String: String] = environment) async throws -> ChildProcess.Result {
-        try await ChildProcess.run(arguments, environment: environment)
+        try await CimsweepBinary.run(arguments, environment: environment)
     }
 
     func objects(_ ndjson: String) throws -> [[String: Any]] {

@@ -1,4 +1,5 @@
 import CIMModel
+import ChildProcessSupport
 import Foundation
 import Inventory
 import InventoryTestSupport
@@ -46,25 +47,18 @@ struct SweepLockTests {
 
     /// A sweep process SIGKILLed mid-way: its snapshot shows `running` while it lives, `interrupted`
     /// after, keeps what it recorded, and the file passes `PRAGMA integrity_check`.
-    @Test func aKilledSweepLeavesAnInterruptedSnapshotAndAHealthyDatabase() throws {
+    @Test func aKilledSweepLeavesAnInterruptedSnapshotAndAHealthyDatabase() async throws {
         let test = try TestStore()
         let helper = try #require(Self.helperExecutable(), "store-test-helper is not built next to the tests")
-        let process = Process()
-        process.executableURL = helper
-        process.arguments = [test.path]
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        let line = Self.readLine(stdout.fileHandleForReading)
+        let process = try ChildProcess(helper.path, [test.path], keepsStdinOpen: true)
+        let line = await process.nextStdoutLine() ?? ""
         #expect(line.hasPrefix("recorded "))
         let id = try #require(Int64(line.dropFirst("recorded ".count)).map(SnapshotID.init(rawValue:)))
         #expect(try test.store.snapshots().first { $0.id == id }?.status == .running)
         #expect(throws: StoreError.self) { try SweepLock(databasePath: test.path, mode: .failIfHeld) }
 
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal)
+        process.signal(SIGKILL)
+        #expect(await process.finished().terminatedBySignal)
 
         let reopened = try SnapshotStore(path: test.path, readOnly: true)
         let summary = try #require(try reopened.snapshots().first { $0.id == id })
@@ -92,12 +86,5 @@ struct SweepLockTests {
             }
         }
         return nil
-    }
-
-    /// Reads up to the first newline (or end of file): blocks until the child has written it.
-    static func readLine(_ handle: FileHandle) -> String {
-        var bytes: [UInt8] = []
-        while let chunk = try? handle.read(upToCount: 1), let byte = chunk.first, byte != 0x0A { bytes.append(byte) }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

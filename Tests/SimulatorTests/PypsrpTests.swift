@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import CIMModel
 import Foundation
 import Simulator
@@ -25,22 +26,14 @@ import Testing
         }
         try await SimulatedFleet.run(Fixture.configuration(hosts: 3), logger: Fixture.logger) { fleet in
             let host = fleet.hosts[2]
-            let process = Process()
-            process.executableURL = python
-            process.arguments = [Self.root.appendingPathComponent("Tests/Peers/pypsrp_sim.py").path, host.address, String(host.port)]
             var environment = ProcessInfo.processInfo.environment
             environment["CIMSWEEP_USERNAME"] = Fixture.username
             environment["CIMSWEEP_PASSWORD"] = Fixture.password
             environment["NO_PROXY"] = "*"
-            process.environment = environment
-            let output = Pipe(), errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-            let data = await Task { output.fileHandleForReading.readDataToEndOfFile() }.value
-            let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "pypsrp failed: \(errorText.suffix(2_000))")
+            let result = try await ChildProcess.run(python.path, [Self.root.appendingPathComponent("Tests/Peers/pypsrp_sim.py").path,
+                                                                  host.address, String(host.port)], environment: environment)
+            #expect(result.status == 0, "pypsrp failed: \(result.stderr.suffix(2_000))")
+            let data = Data(result.stdout.utf8)
             let seen = try JSONDecoder().decode(Seen.self, from: data)
             let processes = try #require(fleet.instances(host: 2, className: "Win32_Process"))
             #expect(seen.processes == processes.count)

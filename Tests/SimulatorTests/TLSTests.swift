@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import Foundation
 import Simulator
 import Testing
@@ -6,16 +7,8 @@ import Testing
 /// verifies them against the written `ca.pem`.
 @Suite struct TLSTests {
     static func curl(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = await Task { output.fileHandleForReading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try await ChildProcess.run("/usr/bin/curl", arguments)
+        return (result.status, result.stdout + result.stderr)
     }
 
     @Test func curlVerifiesHostCertificatesByIPAndHostname() async throws {
