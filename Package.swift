@@ -189,7 +189,7 @@ let diffTargets: [Target] = [
         name: "DiffTests",
         dependencies: [
             "Inventory", "InventoryTestSupport", "Collector", "CIM", "CIMModel", "Simulator", "Transport",
-            "cimsweep",   // the CLI's binary, run as a child process by CommandLineTests
+            "ChildProcessSupport", "cimsweep",   // the CLI's binary, run as a child process by CommandLineTests
             .product(name: "Logging", package: "swift-log"),
         ],
         swiftSettings: swiftSettings

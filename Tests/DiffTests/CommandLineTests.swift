@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import CIMModel
 import Foundation
 import Inventory
@@ -31,39 +32,23 @@ struct CommandLineTests {
         return path
     }
 
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    /// Runs the `cimsweep` built next to the tests with `directory` as its working directory (via
+    /// `sh -c 'cd "$0" && exec "$@"'`: the arguments pass through as they are, never re-parsed).
+    static func cimsweep(_ arguments: [String], in directory: TemporaryDirectory,
+                         environment: [String: String] = [:]) async throws -> ChildProcess.Result {
+        let shell = #"cd "$0" && exec "$@""#
+        return try await ChildProcess.run("/bin/sh", ["-c", shell, directory.url.path, try binary()] + arguments,
+                                          environment: environment.merging(["PATH": "/usr/bin:/bin"]) { mine, _ in mine })
     }
 
-    /// Runs the `cimsweep` built next to the tests, from `directory` as its working directory.
-    static func cimsweep(_ arguments: [String], in directory: TemporaryDirectory, environment: [String: String] = [:]) async throws -> Run {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        process.currentDirectoryURL = directory.url
-        process.environment = environment
-        let out = directory.path("stdout-\(UUID().uuidString)"), err = directory.path("stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-        process.standardInput = FileHandle.nullDevice
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        return Run(status: process.terminationStatus, stdout: try String(contentsOfFile: out, encoding: .utf8),
-                   stderr: try String(contentsOfFile: err, encoding: .utf8))
-    }
-
-    static func binary() throws -> URL {
+    static func binary() throws -> String {
         let testDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         for directory in [testDirectory, testDirectory.deletingLastPathComponent(),
                           testDirectory.deletingLastPathComponent().deletingLastPathComponent()] {
             let url = directory.appendingPathComponent("cimsweep")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+               FileManager.default.isExecutableFile(atPath: url.path) { return url.path }
         }
         throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "cimsweep is not built next to the tests"])
     }
