@@ -1,3 +1,5 @@
+import Transport
+
 /// How hard a sweep pushes and how long it waits: fan-out, retries and deadlines.
 public struct CollectorOptions: Sendable, Hashable {
     /// Hosts in flight at once (`--throttle`; PowerShell's ThrottleLimit is 32 too).
@@ -17,6 +19,15 @@ public struct CollectorOptions: Sendable, Hashable {
     public var sweepDeadline: Duration?
 
     public init() {}
+
+    /// Idle connections worth keeping for this sweep: those of the hosts in flight. A finished
+    /// host's connection is never used again, and libcurl evicts the oldest idle ones beyond this,
+    /// so a 10,000-host sweep keeps about `throttle` sockets open, not 10,000.
+    public var transportConfiguration: Transport.Configuration {
+        var configuration = Transport.Configuration()
+        configuration.maxCachedConnections = throttle * operationsPerHost * 2 + 16
+        return configuration
+    }
 
     /// The wait before retry number `attempt` (0-based), jittered by `unitRandom` in 0..<1.
     public func retryDelay(attempt: Int, unitRandom: Double) -> Duration {

@@ -33,7 +33,11 @@ public final class SnapshotStore: Sendable {
     /// Opens (or, unless `readOnly`, creates) a store, migrating it and refreshing the class views.
     /// - Throws: `StoreError`: `.notFound` when `readOnly` and there is no database, `.corrupt` when the
     ///   file is not a healthy SQLite database, `.schemaTooNew` when a newer cimsweep wrote it.
-    public init(path: String, schemas: CimSchemaRegistry = .builtin, readOnly: Bool = false) throws(StoreError) {
+    /// - Parameter memoryMap: bytes of the file SQLite may map. Diff reads contents at random and
+    ///   profits; a sweep mostly appends, and mapped pages it touches count as its resident memory, so
+    ///   the collector passes 0.
+    public init(path: String, schemas: CimSchemaRegistry = .builtin, readOnly: Bool = false,
+                memoryMap: Int = 1 << 30) throws(StoreError) {
         self.path = path
         self.schemas = schemas
         isReadOnly = readOnly
@@ -46,9 +50,9 @@ public final class SnapshotStore: Sendable {
         configuration.publicStatementArguments = false
         configuration.prepareDatabase { db in
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-            // Diff reads instance contents at random across a file of hundreds of MB: map it and
-            // keep a larger page cache than SQLite's 2 MB default.
-            try db.execute(sql: "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -32768")
+            // A larger page cache than SQLite's 2 MB default: diff reads contents at random across
+            // a file of hundreds of MB, a sweep probes the content index.
+            try db.execute(sql: "PRAGMA mmap_size = \(memoryMap); PRAGMA cache_size = -32768")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

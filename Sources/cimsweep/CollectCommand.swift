@@ -93,7 +93,7 @@ struct CollectCommand: AsyncParsableCommand {
         }
         let interval = every.flatMap(DurationText.parse)
 
-        let status = try await Transport.withTransport(logger: logger) { transport in
+        let status = try await Transport.withTransport(options.transportConfiguration, logger: logger) { transport in
             let collector = Collector(transport: transport, store: store, options: options, logger: logger)
             var status = ExitCodes.success
             while true {
@@ -171,7 +171,7 @@ struct CollectCommand: AsyncParsableCommand {
     }
 
     private func openStore() throws -> SnapshotStore {
-        do { return try SnapshotStore(path: database.path) } catch {
+        do { return try SnapshotStore(path: database.path, memoryMap: 0) } catch {
             CLIErrors.printError("\(error)")
             throw ExitCodes.failure
         }

@@ -55,7 +55,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         try await CLIErrors.reporting {
             try await SimulatedFleet.run(fleetConfiguration, logger: simulatorLogger) { fleet in
-                try await Transport.withTransport(logger: logger) { transport in
+                try await Transport.withTransport(CollectorOptions().transportConfiguration, logger: logger) { transport in
                     try await demonstrate(fleet: fleet, transport: transport, password: password, logger: logger)
                 }
             }
