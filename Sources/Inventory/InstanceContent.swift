@@ -70,9 +70,18 @@ struct InstanceContent: Sendable {
     /// hashes), sorted, so the order a host returns instances in does not matter.
     static func setHashes(_ contents: [InstanceContent]) -> (hash: Data, stableHash: Data) {
         var hasher = SHA256(), stableHasher = SHA256()
-        for hash in contents.map(\.hash).sorted(by: { $0.lexicographicallyPrecedes($1) }) { hasher.update(data: hash) }
-        for hash in contents.map(\.stableHash).sorted(by: { $0.lexicographicallyPrecedes($1) }) { stableHasher.update(data: hash) }
+        for hash in contents.map(\.hash).sorted(by: bytewiseLess) { hasher.update(data: hash) }
+        for hash in contents.map(\.stableHash).sorted(by: bytewiseLess) { stableHasher.update(data: hash) }
         return (Data(hasher.finalize()), Data(stableHasher.finalize().prefix(16)))
+    }
+
+    /// Byte order of two digests with `memcmp`: `Data.lexicographicallyPrecedes` walks `Data.Iterator`
+    /// a byte at a time, which profiling showed costing ~5 % of a sweep's CPU.
+    private static func bytewiseLess(_ left: Data, _ right: Data) -> Bool {
+        let order = left.withUnsafeBytes { l in
+            right.withUnsafeBytes { r in memcmp(l.baseAddress!, r.baseAddress!, min(l.count, r.count)) }
+        }
+        return order != 0 ? order < 0 : left.count < right.count
     }
 }
 
