@@ -96,13 +96,10 @@ struct HostVisit: Sendable {
             if let hostFailure = shared.state.withLock({ $0.hostFailure }) {
                 failure = CollectionFailure(kind: hostFailure.kind, detail: "not tried: \(hostFailure.detail)")
             } else if Task.isCancelled {
-                failure = hostDeadlinePassed.value
-                    ? .hostDeadline(settings.hostDeadline) : .stopped(stop.reason ?? .cancelled)
+                failure = cancellation(hostDeadlinePassed: hostDeadlinePassed.value)
             } else {
                 do { instances = try await collect(spec, shared: shared, sessions: &sessions) } catch {
-                    failure = Task.isCancelled
-                        ? (hostDeadlinePassed.value ? .hostDeadline(settings.hostDeadline) : .stopped(stop.reason ?? .cancelled))
-                        : error
+                    failure = Task.isCancelled ? cancellation(hostDeadlinePassed: hostDeadlinePassed.value) : error
                     if let failure, failure.affectsWholeHost, !Task.isCancelled {
                         shared.state.withLock { if $0.hostFailure == nil { $0.hostFailure = failure } }
                     }
@@ -122,6 +119,11 @@ struct HostVisit: Sendable {
             }
             events(.classRecorded(host: host.name, className: spec.className, instances: stored.count, failure: failure))
         }
+    }
+
+    /// Why a cancelled class was not collected: this host's deadline, or the sweep's stop.
+    private func cancellation(hostDeadlinePassed: Bool) -> CollectionFailure {
+        hostDeadlinePassed ? .hostDeadline(settings.hostDeadline) : .stopped(stop.reason ?? .cancelled)
     }
 
     /// Enumerates one class, retrying transient failures and moving to the next credential on 401.
