@@ -33,7 +33,10 @@ let wsmanTargets: [Target] = [
 let transportTargets: [Target] = [
     .target(
         name: "Transport",
-        dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+        dependencies: [
+            "CCurl", "CGSSAPI", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
         exclude: ["README.md"],
         swiftSettings: swiftSettings
     ),
@@ -62,6 +65,20 @@ let transportTargets: [Target] = [
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ],
         path: "Benchmarks/transport-bench",
+        swiftSettings: swiftSettings
+    ),
+]
+
+// MARK: - Auth: Kerberos, NTLM, certificates and message sealing against a real KDC and pyspnego
+let authTargets: [Target] = [
+    .testTarget(
+        name: "AuthTests",
+        dependencies: [
+            "Transport", "CIM", "CIMModel", "Simulator",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "InMemoryLogging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
         swiftSettings: swiftSettings
     ),
 ]
@@ -186,5 +203,5 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: systemLibraries + modelTargets + wsmanTargets + transportTargets + simulatorTargets
-        + cimTargets + inventoryTargets + cliTargets
+        + cimTargets + inventoryTargets + cliTargets + authTargets
 )
