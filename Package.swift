@@ -74,7 +74,7 @@ let authTargets: [Target] = [
     .testTarget(
         name: "AuthTests",
         dependencies: [
-            "Transport", "CIM", "CIMModel", "Simulator",
+            "Transport", "CIM", "CIMModel", "Simulator", "cimsweep",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "InMemoryLogging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),

@@ -110,6 +110,11 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
             detail: "the server answered 401 Unauthorized", hint: hint, offeredAuthSchemes: offered)
     }
 
+    /// Options that cannot work together, refused before anything is sent (phase `configure`).
+    public static func invalidConfiguration(host: String, detail: String, hint: String) -> TransportError {
+        TransportError(host: host, phase: .configure, kind: .invalidOption, detail: detail, hint: hint)
+    }
+
     static func shutDown(host: String) -> TransportError {
         TransportError(
             host: host, phase: .send, kind: .shutDown, detail: "the transport was shut down before the request completed",

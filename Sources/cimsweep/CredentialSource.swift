@@ -7,6 +7,8 @@ import Transport
 enum CredentialSource {
     static let usernameVariable = "CIMSWEEP_USERNAME"
     static let passwordVariable = "CIMSWEEP_PASSWORD"
+    /// The password of an encrypted client key or PKCS#12 bundle (`--cert`).
+    static let certificatePasswordVariable = "CIMSWEEP_CERT_PASSWORD"
 
     /// Reads credentials in order: `--credential-file`, the environment, then a TTY prompt.
     /// - Returns: nil when none are configured and stdin is not a terminal.

@@ -31,7 +31,8 @@ struct AcceptorReply {
 }
 
 /// Kerberos and NTLM through GSSAPI against pyspnego, with WinRM sealing over HTTP, at the transport level.
-@Suite(.serialized, .enabled(if: AuthLab.isAvailable)) struct NegotiateTests {
+extension AuthSuites {
+@Suite struct NegotiateTests {
     static let soap = [HTTPHeader("Content-Type", "application/soap+xml;charset=UTF-8")]
 
     /// Posts `body` once over a fresh connection with `authentication`; returns the reply and the connection stats.
@@ -212,4 +213,5 @@ struct AcceptorReply {
         #expect(!seen.encrypted)
         #expect(seen.user == "alice@CIMSWEEP.TEST")
     }
+}
 }
