@@ -101,7 +101,21 @@ public final class HTTPConnection: Sendable {
         }
         if case .certificate = options.authentication {
             let gate = CertificateGate(consumer: consumer)
-            let head = try await transmit(body, headers: headers, timeout: limit, consumer: gate)
+            let before = statistics.connectionsOpened
+            let head: HTTPResponseHead
+            do {
+                head = try await transmit(body, headers: headers, timeout: limit, consumer: gate)
+            } catch let error as TransportError where (error.phase == .send || error.phase == .receive)
+                && statistics.connectionsOpened > before
+            {
+                // TLS 1.3 verifies the client certificate after the client considers the handshake done, so
+                // the server's refusal arrives as a broken connection on the first request.
+                throw TransportError(
+                    host: endpoint.host, phase: .tls, kind: error.kind, curlCode: error.curlCode,
+                    detail: "the server closed a new connection right after the TLS handshake (\(error.detail))",
+                    hint: "The server most likely refused the client certificate: check that its issuer is trusted "
+                        + "on the target, that it has not expired, and that it has the clientAuth usage")
+            }
             if head.status == 401 {
                 throw TransportError(
                     host: endpoint.host, phase: .authenticate, kind: .certificateNotMapped,

@@ -150,6 +150,8 @@ enum AuthLab {
 
         struct Options {
             var tls = false
+            /// With `tls`: ask clients for a certificate signed by the lab CA.
+            var requestsClientCertificate = true
             var channelBindings = false
             var requireEncryption = false
             var schemes = "Negotiate,Kerberos,NTLM,Basic"
@@ -163,8 +165,10 @@ enum AuthLab {
                 arguments += [
                     "--tls-port", "0", "--cert", realm.pki.appendingPathComponent("server.pem").path,
                     "--key", realm.pki.appendingPathComponent("server.key").path,
-                    "--client-ca", realm.pki.appendingPathComponent("ca.pem").path,
                 ]
+                if options.requestsClientCertificate {
+                    arguments += ["--client-ca", realm.pki.appendingPathComponent("ca.pem").path]
+                }
             }
             if options.channelBindings { arguments.append("--cbt") }
             if options.requireEncryption { arguments.append("--require-encryption") }
