@@ -154,6 +154,8 @@ enum AuthLab {
             var requestsClientCertificate = true
             var channelBindings = false
             var requireEncryption = false
+            /// Close the connection after every N answered requests (0: never).
+            var closeAfter = 0
             var schemes = "Negotiate,Kerberos,NTLM,Basic"
             /// WS-Man URL to forward unsealed bodies to, with Basic `user:password`.
             var upstream: (url: String, basic: String)?
@@ -172,6 +174,7 @@ enum AuthLab {
             }
             if options.channelBindings { arguments.append("--cbt") }
             if options.requireEncryption { arguments.append("--require-encryption") }
+            if options.closeAfter > 0 { arguments += ["--close-after", "\(options.closeAfter)"] }
             var environment = ProcessInfo.processInfo.environment
             environment["KRB5_CONFIG"] = realm.krb5Config
             environment["KRB5_KTNAME"] = "FILE:" + realm.serviceKeytab

@@ -147,6 +147,28 @@ extension AuthSuites {
         }
     }
 
+    /// NTLM binds the context to the TCP connection: when the server closes it, the next request runs on a
+    /// new connection, gets refused, and the channel authenticates again and resends.
+    @Test(arguments: [NegotiateAuthentication.Mechanism.ntlm, .kerberos])
+    func aClosedConnectionIsReauthenticated(mechanism: NegotiateAuthentication.Mechanism) async throws {
+        let realm = try AuthLab.Realm()
+        var options = AuthLab.Acceptor.Options()
+        options.requireEncryption = true
+        options.closeAfter = 2
+        let acceptor = try AuthLab.Acceptor(realm: realm, options: options)
+        let auth = mechanism == .ntlm
+            ? NegotiateAuthentication(mechanism: .ntlm, credentials: .password(Credential(username: "CIMSWEEP\\alice", secret: AuthLab.password)))
+            : NegotiateAuthentication(mechanism: .kerberos, credentials: .ticketCache(realm.ticketCache))
+        let body = Self.body(3_000)
+        let (replies, stats) = try await Self.post(body, port: acceptor.httpPort, .negotiate(auth), requests: 5)
+        for reply in replies {
+            let seen = try AcceptorReply(reply.body)
+            #expect(seen.encrypted && seen.sha256 == Self.sha256Hex(body))
+        }
+        #expect(stats.connectionsOpened == 3)
+        #expect(acceptor.log.components(separatedBy: "] authenticated ").count - 1 == 3)
+    }
+
     @Test func noTicketFailsWithoutFallingBackToNTLM() async throws {
         let realm = try AuthLab.Realm()
         let acceptor = try AuthLab.Acceptor(realm: realm)

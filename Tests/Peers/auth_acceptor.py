@@ -185,6 +185,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             hashlib.sha256(body).hexdigest())).encode()
         if opts.upstream and body:
             status, reply = forward(opts.upstream, body)
+        if body and opts.close_after:
+            self.server.answered += 1
+            if self.server.answered % opts.close_after == 0:
+                out_hdrs.append(("Connection", "close"))   # the next request needs a new connection
+                self.close_connection = True
         if encrypted:
             proto = PROTOCOLS[self.scheme]
             ct = 'multipart/encrypted;protocol="%s";boundary="%s"' % (proto, BOUNDARY.decode())
@@ -208,6 +213,7 @@ def forward(url, body):
 def make_server(opts, port, tls):
     srv = http.server.ThreadingHTTPServer((opts.bind, port), Handler)
     srv.opts = opts
+    srv.answered = 0
     srv.daemon_threads = True
     if tls:
         c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -234,6 +240,8 @@ def main():
     ap.add_argument("--require-encryption", action="store_true", help="refuse plain bodies over HTTP")
     ap.add_argument("--cbt", action="store_true", help="require TLS channel binding for Negotiate on HTTPS")
     ap.add_argument("--cert-implicit", action="store_true", help="a client cert alone authenticates")
+    ap.add_argument("--close-after", type=int, default=0,
+                    help="close the connection after every N answered requests with a body")
     ap.add_argument("--upstream", help="WS-Man URL to forward authenticated bodies to (Basic from UPSTREAM_BASIC)")
     opts = ap.parse_args()
     plain = make_server(opts, opts.port, False)
