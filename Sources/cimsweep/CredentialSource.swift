@@ -51,7 +51,10 @@ enum CredentialSource {
         FileHandle.standardError.write(Data("Username: ".utf8))
         guard let user = readLine(), !user.isEmpty else { throw ValidationError("no username given") }
         guard let raw = getpass("Password for \(user): ") else { throw ValidationError("no password given") }
-        let password = String(cString: raw)
-        return Credential(username: user, secret: password)
+        // getpass returns its static buffer: copy the bytes into the credential, then wipe the buffer.
+        let length = strlen(raw)
+        let credential = Credential(username: user, secretBytes: UnsafeRawBufferPointer(start: raw, count: length))
+        explicit_bzero(raw, length)
+        return credential
     }
 }
