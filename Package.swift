@@ -38,7 +38,10 @@ let wsmanTargets: [Target] = [
 let transportTargets: [Target] = [
     .target(
         name: "Transport",
-        dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+        dependencies: [
+            "CCurl", "CGSSAPI", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
         exclude: ["README.md"],
         swiftSettings: swiftSettings
     ),
@@ -67,6 +70,20 @@ let transportTargets: [Target] = [
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ],
         path: "Benchmarks/transport-bench",
+        swiftSettings: swiftSettings
+    ),
+]
+
+// MARK: - Auth: Kerberos, NTLM, certificates and message sealing against a real KDC and pyspnego
+let authTargets: [Target] = [
+    .testTarget(
+        name: "AuthTests",
+        dependencies: [
+            "Transport", "CIM", "CIMModel", "Simulator", "cimsweep",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "InMemoryLogging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
         swiftSettings: swiftSettings
     ),
 ]
@@ -227,5 +244,5 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: testSupportTargets + systemLibraries + modelTargets + wsmanTargets + transportTargets + simulatorTargets
-        + cimTargets + inventoryTargets + collectorTargets + cliTargets + diffTargets
+        + cimTargets + inventoryTargets + collectorTargets + cliTargets + diffTargets + authTargets
 )

@@ -25,10 +25,19 @@ public final class CimSession: Sendable {
     let builder: WSManRequestBuilder
     let logger: Logger
 
-    /// Opens a session (no network traffic until the first operation).
+    /// Opens a session with a user and password, or none (no network traffic until the first operation).
     /// - Throws: `CimSessionError` when the options are refused, e.g. Basic over HTTP without
     ///   `allowUnencrypted`.
-    public init(host: String, options: CimSessionOptions, credential: Credential?, transport: Transport,
+    public convenience init(host: String, options: CimSessionOptions, credential: Credential?, transport: Transport,
+                            schemas: CimSchemaRegistry = .builtin, logger: Logger) throws(CimSessionError) {
+        try self.init(host: host, options: options, credentials: credential.map { .password($0) } ?? .ambient,
+                      transport: transport, schemas: schemas, logger: logger)
+    }
+
+    /// Opens a session with any credential source (ticket cache, keytab, password, certificate).
+    /// - Throws: `CimSessionError` when the options are refused, e.g. Basic over HTTP without
+    ///   `allowUnencrypted`, or a credential that does not fit the mechanism.
+    public init(host: String, options: CimSessionOptions, credentials: CimCredentials, transport: Transport,
                 schemas: CimSchemaRegistry = .builtin, logger: Logger) throws(CimSessionError) {
         self.host = host
         self.options = options
@@ -39,10 +48,7 @@ public final class CimSession: Sendable {
 
         let endpoint = Endpoint(host: host, port: options.effectivePort, usesTLS: options.useSSL)
         var connectionOptions = ConnectionOptions()
-        switch (options.authentication, credential) {
-        case (.basic, let credential?): connectionOptions.authentication = .basic(credential)
-        case (.basic, nil), (.none, _): connectionOptions.authentication = .none
-        }
+        connectionOptions.authentication = try credentials.connectionAuthentication(for: options, host: host)
         connectionOptions.allowsUnencrypted = options.allowUnencrypted
         connectionOptions.tls = options.tls
         connectionOptions.proxy = options.proxy

@@ -9,10 +9,21 @@ public struct CimSessionOptions: Sendable, CustomStringConvertible {
     public var port: Int? = nil
     /// HTTPS (`-UseSSL`).
     public var useSSL = false
-    /// How to authenticate.
+    /// How to authenticate. The library default stays Basic for the loopback simulator; the CLI defaults
+    /// to `.negotiate`, as PowerShell does.
     public var authentication: AuthenticationMechanism = .basic
-    /// Allow Basic credentials over plain HTTP (`--allow-unencrypted`), as WinRM's AllowUnencrypted.
+    /// Allow Basic credentials, or Negotiate without sealing, over plain HTTP (`--allow-unencrypted`), as
+    /// WinRM's AllowUnencrypted.
     public var allowUnencrypted = false
+    /// Seal Negotiate/Kerberos/NTLM messages over plain HTTP (MS-WSMV message encryption). Off is
+    /// PowerShell's `-NoEncryption` and needs `allowUnencrypted`.
+    public var sealMessages = true
+    /// The Kerberos service principal, e.g. `HTTP/srv01.contoso.com`; nil uses `HTTP/<host>` (`--spn`).
+    public var servicePrincipal: String? = nil
+    /// Append the port to the default SPN (`--include-port-in-spn`, PowerShell's `-IncludePortInSPN`).
+    public var includePortInSPN = false
+    /// Send TLS channel bindings with Negotiate over HTTPS (RFC 5929 tls-server-end-point).
+    public var channelBinding = true
     /// TLS verification; on unless switched off by name (`--skip-ca-check`, `--skip-cn-check`).
     public var tls = ConnectionOptions.TLSOptions()
     /// An explicit proxy; none by default (the environment is read by the CLI, never here).
@@ -45,9 +56,21 @@ public struct CimSessionOptions: Sendable, CustomStringConvertible {
 
     /// Authentication mechanisms, named as PowerShell names them.
     public enum AuthenticationMechanism: String, Sendable, CaseIterable, CustomStringConvertible {
+        /// SPNEGO: Kerberos, falling back to NTLM (PowerShell's default).
+        case negotiate
+        /// Kerberos only; no NTLM fallback.
+        case kerberos
+        /// NTLM only (gss-ntlmssp).
+        case ntlm
+        /// HTTP Basic; over plain HTTP only with `allowUnencrypted`.
         case basic
+        /// A TLS client certificate mapped to an account (HTTPS only).
+        case certificate
         /// No credentials: only unauthenticated Identify works against Windows.
         case none
         public var description: String { rawValue }
+
+        /// Whether the mechanism runs through GSSAPI (and seals over HTTP).
+        public var usesGSSAPI: Bool { self == .negotiate || self == .kerberos || self == .ntlm }
     }
 }

@@ -3,8 +3,8 @@
 public struct ConnectionOptions: Sendable, CustomStringConvertible {
     /// The HTTP authentication to use.
     public var authentication: Authentication = .none
-    /// Allows Basic authentication over plain HTTP (the CLI's `--allow-unencrypted`). Off by default,
-    /// because Basic sends the password in clear text.
+    /// Allows Basic authentication, or Negotiate without message sealing, over plain HTTP (the CLI's
+    /// `--allow-unencrypted`). Off by default, because the password or the messages cross the network readable.
     public var allowsUnencrypted = false
     /// Certificate checks for HTTPS.
     public var tls = TLSOptions()
@@ -36,11 +36,18 @@ public struct ConnectionOptions: Sendable, CustomStringConvertible {
         /// HTTP Basic (RFC 7617): sent with the first request. Refused over plain HTTP unless
         /// ``ConnectionOptions/allowsUnencrypted`` is set.
         case basic(Credential)
+        /// Negotiate, Kerberos or NTLM through GSSAPI, run by the connection itself, with message sealing
+        /// over HTTP and channel bindings over HTTPS (``NegotiateAuthentication``).
+        case negotiate(NegotiateAuthentication)
+        /// A TLS client certificate (HTTPS only).
+        case certificate(ClientCertificate)
 
         public var description: String {
             switch self {
             case .none: "none"
             case .basic(let credential): "basic(\(credential))"
+            case .negotiate(let negotiate): "\(negotiate)"
+            case .certificate(let certificate): "\(certificate)"
             }
         }
     }

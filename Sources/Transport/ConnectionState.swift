@@ -18,6 +18,10 @@ final class ConnectionState: @unchecked Sendable {
     var pending: [Transfer] = []
     let requestsSent = Atomic<Int>(0)
     let connectionsOpened = Atomic<Int>(0)
+    /// The server's leaf certificate from the last TLS handshake, when channel bindings need it.
+    let serverCertificate = Mutex<ServerCertificate?>(nil)
+    /// Whether libcurl collects the server certificate (`CURLOPT_CERTINFO`), for channel bindings.
+    private var collectsCertificate = false
 
     private static let errorBufferSize = Int(CURL_ERROR_SIZE)
 
@@ -28,6 +32,19 @@ final class ConnectionState: @unchecked Sendable {
                 host: endpoint.host, phase: .authenticate, kind: .unencryptedBasicRefused,
                 detail: "Basic authentication over plain HTTP would send the password in clear text",
                 hint: "Use HTTPS (--ssl), or pass --allow-unencrypted to accept the risk")
+        }
+        if case .negotiate(let negotiate) = options.authentication, !negotiate.sealsMessages, !endpoint.usesTLS,
+            !options.allowsUnencrypted
+        {
+            throw TransportError(
+                host: endpoint.host, phase: .authenticate, kind: .encryptionRequired,
+                detail: "message sealing is off over plain HTTP, so every message would cross the network readable",
+                hint: "Keep sealing on, use HTTPS (--ssl), or pass --allow-unencrypted to accept the risk")
+        }
+        if case .certificate = options.authentication, !endpoint.usesTLS {
+            throw TransportError(
+                host: endpoint.host, phase: .configure, kind: .invalidOption,
+                detail: "certificate authentication needs HTTPS", hint: "Add --ssl (WinRM's HTTPS listener, port 5986)")
         }
         if let bad = options.headers.first(where: \.isMalformed) {
             throw TransportError(
@@ -86,6 +103,22 @@ final class ConnectionState: @unchecked Sendable {
             try set(CURLOPT_USERNAME, credential.username)
             let code = credential.secret.withCString { cs_curl_setopt_ptr(handle, CURLOPT_PASSWORD, $0) }
             try check(code, CURLOPT_PASSWORD)
+        case .negotiate(let negotiate):
+            // The Authorization headers are ours (SecureChannel); libcurl only needs the server certificate.
+            if endpoint.usesTLS, negotiate.sendsChannelBindings {
+                collectsCertificate = true
+                try set(CURLOPT_CERTINFO, 1)
+            }
+        case .certificate(let certificate):
+            try set(CURLOPT_SSLCERT, certificate.certificateFile)
+            try set(CURLOPT_SSLCERTTYPE, certificate.format.rawValue)
+            if let keyFile = certificate.keyFile {
+                try set(CURLOPT_SSLKEY, keyFile)
+                try set(CURLOPT_SSLKEYTYPE, "PEM")
+            }
+            if let password = certificate.keyPassword {
+                try check(password.secret.withCString { cs_curl_setopt_ptr(handle, CURLOPT_KEYPASSWD, $0) }, CURLOPT_KEYPASSWD)
+            }
         }
     }
 
@@ -100,7 +133,11 @@ final class ConnectionState: @unchecked Sendable {
         try set(CURLOPT_TIMEOUT_MS, transfer.timeout.curlMilliseconds)
         // An empty `Expect:` stops libcurl's `Expect: 100-continue`, a round trip WinRM does not need.
         var list: UnsafeMutablePointer<curl_slist>?
-        for header in options.headers + transfer.headers + [HTTPHeader("Expect", "")] {
+        var extra = [HTTPHeader("Expect", "")]
+        if case .certificate = options.authentication {
+            extra.append(HTTPHeader("Authorization", ClientCertificate.authorizationValue))
+        }
+        for header in options.headers + transfer.headers + extra {
             let line = header.value.isEmpty ? "\(header.name):" : "\(header.name): \(header.value)"
             list = curl_slist_append(list, line)
         }
@@ -124,6 +161,9 @@ final class ConnectionState: @unchecked Sendable {
         var connects = 0
         _ = cs_curl_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connects)
         connectionsOpened.add(connects, ordering: .relaxed)
+        if collectsCertificate, let certificate = ServerCertificate(easy: easy) {
+            serverCertificate.withLock { $0 = certificate }
+        }
     }
 
     /// libcurl's words for the last failure on this handle.

@@ -180,7 +180,13 @@ final class CurlMultiLoop: @unchecked Sendable {
         if let abortError = transfer.abortError { return .failure(abortError) }
         let state = transfer.connection
         var credential: Credential?
-        if case .basic(let basic) = state.options.authentication { credential = basic }
+        switch state.options.authentication {
+        case .basic(let basic): credential = basic
+        case .certificate(let certificate): credential = certificate.keyPassword
+        case .negotiate(let negotiate):
+            if case .password(let password) = negotiate.credentials { credential = password }
+        case .none: break
+        }
         let failure = TransportError.CurlFailure(
             code: code, errorBuffer: state.lastErrorText, endpoint: state.endpoint, timeouts: state.options.timeouts,
             requestTimeout: transfer.timeout, wasConnected: transfer.isConnected)

@@ -30,13 +30,28 @@ public final class HTTPConnection: Sendable {
     public let options: ConnectionOptions
     private let state: ConnectionState
     private let loop: CurlMultiLoop
+    /// Runs Negotiate/Kerberos/NTLM and sealing for ``ConnectionOptions/Authentication/negotiate(_:)``.
+    private let secureChannel: SecureChannel?
 
     init(state: ConnectionState, loop: CurlMultiLoop) {
         self.endpoint = state.endpoint
         self.options = state.options
         self.state = state
         self.loop = loop
+        if case .negotiate(let negotiate) = state.options.authentication {
+            secureChannel = SecureChannel(authentication: negotiate, endpoint: state.endpoint)
+        } else {
+            secureChannel = nil
+        }
     }
+
+    var logger: Logger { state.logger }
+
+    /// The server certificate of the last TLS handshake, when channel bindings asked libcurl for it.
+    var serverCertificate: ServerCertificate? { state.serverCertificate.withLock { $0 } }
+
+    /// Whether requests are sealed (Negotiate over plain HTTP with sealing on).
+    public var sealsMessages: Bool { secureChannel?.seals ?? false }
 
     deinit {
         loop.submit(.close(state))
@@ -63,8 +78,13 @@ public final class HTTPConnection: Sendable {
     ///   - consumer: Receives the head and the body chunks.
     /// - Returns: The response head, for any HTTP status (a WS-Man fault is a 500 with a SOAP body).
     /// - Throws: ``TransportError`` when no complete response arrived (resolve, connect, TLS, send, receive,
-    ///   timeout, size limit, shutdown); the consumer's own error when it threw; `CancellationError` when the
+    ///   timeout, size limit, shutdown), or when Negotiate authentication or sealing failed (phase
+    ///   `authenticate`, with a kind such as ``TransportError/Kind/servicePrincipalUnknown``), or a client
+    ///   certificate was not mapped; the consumer's own error when it threw; `CancellationError` when the
     ///   task was cancelled, which aborts the transfer at once.
+    ///
+    /// With Negotiate authentication the response is held until it is complete (and unsealed over HTTP), so
+    /// the consumer gets it in one piece; it is bounded by ``ConnectionOptions/maxResponseBytes``.
     nonisolated(nonsending)
     public func post(
         _ body: [UInt8], headers: [HTTPHeader], timeout: Duration? = nil, consumer: some HTTPResponseConsumer
@@ -75,10 +95,54 @@ public final class HTTPConnection: Sendable {
                 detail: "malformed header \(bad.name.debugDescription)",
                 hint: "Header names are tokens without ':' or spaces; names and values contain no CR, LF or NUL")
         }
+        let limit = timeout ?? options.timeouts.request
+        if let secureChannel {
+            return try await secureChannel.send(on: self, body: body, headers: headers, timeout: limit, consumer: consumer)
+        }
+        if case .certificate = options.authentication {
+            let gate = CertificateGate(consumer: consumer)
+            let before = statistics.connectionsOpened
+            let head: HTTPResponseHead
+            do {
+                head = try await transmit(body, headers: headers, timeout: limit, consumer: gate)
+            } catch let error as TransportError where (error.phase == .send || error.phase == .receive)
+                && statistics.connectionsOpened > before
+            {
+                // TLS 1.3 verifies the client certificate after the client considers the handshake done, so
+                // the server's refusal arrives as a broken connection on the first request.
+                throw TransportError(
+                    host: endpoint.host, phase: .tls, kind: error.kind, curlCode: error.curlCode,
+                    detail: "the server closed a new connection right after the TLS handshake (\(error.detail))",
+                    hint: "The server most likely refused the client certificate: check that its issuer is trusted "
+                        + "on the target, that it has not expired, and that it has the clientAuth usage")
+            }
+            if head.status == 401 {
+                throw TransportError(
+                    host: endpoint.host, phase: .authenticate, kind: .certificateNotMapped,
+                    detail: "the server did not accept the client certificate (HTTP 401)",
+                    hint: "Map the certificate to a local account on the target (winrm create "
+                        + "winrm/config/service/certmapping), and check that its issuer is trusted there",
+                    offeredAuthSchemes: head.offeredAuthSchemes)
+            }
+            return head
+        }
+        return try await transmit(body, headers: headers, timeout: limit, consumer: consumer)
+    }
+
+    /// Sends one POST as given, with no authentication exchange of ours.
+    nonisolated(nonsending)
+    func transmit(_ body: [UInt8], headers: [HTTPHeader], timeout: Duration) async throws -> HTTPResponse {
+        let collector = CollectingConsumer()
+        let head = try await transmit(body, headers: headers, timeout: timeout, consumer: collector)
+        return HTTPResponse(head: head, body: collector.body)
+    }
+
+    nonisolated(nonsending)
+    func transmit(
+        _ body: [UInt8], headers: [HTTPHeader], timeout: Duration, consumer: some HTTPResponseConsumer
+    ) async throws -> HTTPResponseHead {
         try Task.checkCancellation()
-        let transfer = Transfer(
-            connection: state, body: body, headers: headers, timeout: timeout ?? options.timeouts.request,
-            consumer: consumer)
+        let transfer = Transfer(connection: state, body: body, headers: headers, timeout: timeout, consumer: consumer)
         let loop = self.loop
         let host = endpoint.host
         return try await withTaskCancellationHandler {
@@ -102,5 +166,22 @@ public final class HTTPConnection: Sendable {
         let collector = CollectingConsumer()
         let head = try await post(body, headers: headers, timeout: timeout, consumer: collector)
         return HTTPResponse(head: head, body: collector.body)
+    }
+}
+
+/// Passes a response through unless it is a 401, which certificate authentication turns into an error.
+private final class CertificateGate<Wrapped: HTTPResponseConsumer>: HTTPResponseConsumer {
+    let consumer: Wrapped
+    private var isRefused = false
+
+    init(consumer: Wrapped) { self.consumer = consumer }
+
+    func didReceiveHead(_ head: HTTPResponseHead) throws {
+        isRefused = head.status == 401
+        if !isRefused { try consumer.didReceiveHead(head) }
+    }
+
+    func didReceive(_ chunk: UnsafeRawBufferPointer) throws {
+        if !isRefused { try consumer.didReceive(chunk) }
     }
 }

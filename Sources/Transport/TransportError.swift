@@ -35,6 +35,30 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         public static let invalidOption = Kind(name: "invalidOption")
         /// The ``Transport`` was shut down while the request was queued or running.
         public static let shutDown = Kind(name: "shutDown")
+        /// Client and KDC (or server) clocks differ by more than the allowed skew (5 minutes by default).
+        public static let clockSkew = Kind(name: "clockSkew")
+        /// No Kerberos ticket (empty or missing cache), no keytab entry, or no NTLM credential.
+        public static let noCredentials = Kind(name: "noCredentials")
+        /// The ticket, or the password, has expired.
+        public static let credentialsExpired = Kind(name: "credentialsExpired")
+        /// The KDC does not know the service principal (`KDC_ERR_S_PRINCIPAL_UNKNOWN`).
+        public static let servicePrincipalUnknown = Kind(name: "servicePrincipalUnknown")
+        /// The KDC or the server refused the credentials: wrong password, unknown user, or (over HTTPS)
+        /// channel bindings that do not match the server's certificate.
+        public static let credentialsRejected = Kind(name: "credentialsRejected")
+        /// The KDC could not be reached.
+        public static let kdcUnreachable = Kind(name: "kdcUnreachable")
+        /// NTLM was asked for but the server does not offer or accept it.
+        public static let ntlmDisabled = Kind(name: "ntlmDisabled")
+        /// The server requires sealed messages (AllowUnencrypted=false), or sealing is off without
+        /// ``ConnectionOptions/allowsUnencrypted``.
+        public static let encryptionRequired = Kind(name: "encryptionRequired")
+        /// The server did not map the TLS client certificate to an account.
+        public static let certificateNotMapped = Kind(name: "certificateNotMapped")
+        /// Any other GSSAPI failure while establishing the security context.
+        public static let securityContext = Kind(name: "securityContext")
+        /// A sealed message could not be sealed or opened (corrupt, or the context is out of step).
+        public static let sealing = Kind(name: "sealing")
     }
 
     /// The host the request was for.
@@ -84,6 +108,11 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         return TransportError(
             host: host, phase: .authenticate, kind: .unauthorized,
             detail: "the server answered 401 Unauthorized", hint: hint, offeredAuthSchemes: offered)
+    }
+
+    /// Options that cannot work together, refused before anything is sent (phase `configure`).
+    public static func invalidConfiguration(host: String, detail: String, hint: String) -> TransportError {
+        TransportError(host: host, phase: .configure, kind: .invalidOption, detail: detail, hint: hint)
     }
 
     static func shutDown(host: String) -> TransportError {

@@ -7,6 +7,8 @@ import Transport
 enum CredentialSource {
     static let usernameVariable = "CIMSWEEP_USERNAME"
     static let passwordVariable = "CIMSWEEP_PASSWORD"
+    /// The password of an encrypted client key or PKCS#12 bundle (`--cert`).
+    static let certificatePasswordVariable = "CIMSWEEP_CERT_PASSWORD"
 
     /// Reads credentials in order: `--credential-file`, the environment, then a TTY prompt.
     /// - Returns: nil when none are configured and stdin is not a terminal.
@@ -49,7 +51,10 @@ enum CredentialSource {
         FileHandle.standardError.write(Data("Username: ".utf8))
         guard let user = readLine(), !user.isEmpty else { throw ValidationError("no username given") }
         guard let raw = getpass("Password for \(user): ") else { throw ValidationError("no password given") }
-        let password = String(cString: raw)
-        return Credential(username: user, secret: password)
+        // getpass returns its static buffer: copy the bytes into the credential, then wipe the buffer.
+        let length = strlen(raw)
+        let credential = Credential(username: user, secretBytes: UnsafeRawBufferPointer(start: raw, count: length))
+        explicit_bzero(raw, length)
+        return credential
     }
 }

@@ -63,7 +63,7 @@ struct GetCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.makeLogger()
         let options = session.sessionOptions
-        let credential = try session.credential()
+        let credentials = try session.credentials()
         var printer = InstancePrinter(format: output)
         var report = SchemaReport()
         let keyPairs = keys.map { pair in
@@ -75,7 +75,7 @@ struct GetCommand: AsyncParsableCommand {
                                 mode: keyOnly ? .references : .objects)
         try await CLIErrors.reporting {
             try await Transport.withTransport(logger: logger) { transport in
-                let cim = try CimSession(host: host, options: options, credential: credential, transport: transport,
+                let cim = try CimSession(host: host, options: options, credentials: credentials, transport: transport,
                                          logger: logger)
                 if !keyPairs.isEmpty {
                     let item = try await cim.get(className: className, namespace: namespace, keys: keyPairs)

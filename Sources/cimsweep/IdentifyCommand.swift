@@ -20,11 +20,11 @@ struct IdentifyCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.makeLogger()
         var options = session.sessionOptions
-        let credential = authenticated ? try session.credential() : nil
+        let credentials = authenticated ? try session.credentials() : CimCredentials.ambient
         if !authenticated { options.authentication = .none }
         let identity = try await CLIErrors.reporting {
             try await Transport.withTransport(logger: logger) { transport in
-                let cim = try CimSession(host: host, options: options, credential: credential, transport: transport, logger: logger)
+                let cim = try CimSession(host: host, options: options, credentials: credentials, transport: transport, logger: logger)
                 return try await cim.identify(authenticated: authenticated)
             }
         }

@@ -11,11 +11,32 @@ struct SessionFlags: ParsableArguments {
     @Flag(help: "Use HTTPS.")
     var ssl = false
 
-    @Option(help: "Authentication: basic, or none (Identify only). Negotiate, Kerberos, NTLM and certificates arrive with the [auth] work.")
-    var auth: CimSessionOptions.AuthenticationMechanism = .basic
+    @Option(help: "Authentication: negotiate (Kerberos, else NTLM), kerberos, ntlm, basic, certificate, or none (Identify only).")
+    var auth: CimSessionOptions.AuthenticationMechanism = .negotiate
 
-    @Flag(help: "Allow Basic authentication over plain HTTP (the password crosses the network readable).")
+    @Flag(help: "Allow Basic, or --no-encryption, over plain HTTP (passwords or messages cross the network readable).")
     var allowUnencrypted = false
+
+    @Flag(help: "Do not seal Negotiate/Kerberos/NTLM messages over HTTP (needs --allow-unencrypted and a host with AllowUnencrypted).")
+    var noEncryption = false
+
+    @Option(help: "Kerberos service principal, e.g. HTTP/srv01.contoso.com (default HTTP/<host>).")
+    var spn: String?
+
+    @Flag(help: "Append :<port> to the default SPN (hosts registered as HTTP/host:port).")
+    var includePortInSPN = false
+
+    @Option(help: "Kerberos client keytab (else KRB5_CLIENT_KTNAME); tickets stay in memory, no kinit needed.")
+    var keytab: String?
+
+    @Option(help: "Principal to take from --keytab, e.g. svc-inventory@CONTOSO.COM (default: its first entry).")
+    var principal: String?
+
+    @Option(help: "Client certificate for --auth certificate: PEM (with --key) or PKCS#12 (.p12/.pfx). A key or bundle password comes from CIMSWEEP_CERT_PASSWORD.")
+    var cert: String?
+
+    @Option(name: .customLong("cert-key"), help: "Private key (PEM) for --cert (`get` already uses --key for key selectors).")
+    var key: String?
 
     @Flag(help: "Do not verify the server certificate's issuer (TLS stays on, unauthenticated).")
     var skipCACheck = false
@@ -61,6 +82,13 @@ struct SessionFlags: ParsableArguments {
         guard operationTimeout > 0, connectTimeout > 0 else { throw ValidationError("timeouts must be positive") }
         guard maxEnvelopeSizeKB >= 8 else { throw ValidationError("--max-envelope-size-kb must be at least 8 (WinRM refuses less)") }
         guard maxElements > 0 else { throw ValidationError("--max-elements must be positive") }
+        if noEncryption, !allowUnencrypted { throw ValidationError("--no-encryption needs --allow-unencrypted") }
+        if cert != nil, auth != .certificate { throw ValidationError("--cert needs --auth certificate") }
+        if auth == .certificate, cert == nil { throw ValidationError("--auth certificate needs --cert") }
+        if auth == .certificate, !ssl { throw ValidationError("--auth certificate needs --ssl") }
+        if keytab != nil, !auth.usesGSSAPI || auth == .ntlm {
+            throw ValidationError("--keytab needs --auth negotiate or kerberos")
+        }
     }
 
     var sessionOptions: CimSessionOptions {
@@ -69,6 +97,9 @@ struct SessionFlags: ParsableArguments {
         options.useSSL = ssl
         options.authentication = auth
         options.allowUnencrypted = allowUnencrypted
+        options.sealMessages = !noEncryption
+        options.servicePrincipal = spn
+        options.includePortInSPN = includePortInSPN
         options.tls.verifiesPeer = !skipCACheck
         options.tls.verifiesHost = !skipCNCheck
         options.tls.checksRevocation = false
@@ -84,13 +115,58 @@ struct SessionFlags: ParsableArguments {
         return options
     }
 
-    /// The credential for this run, or nil for `--auth none`.
-    func credential() throws -> Credential? {
-        guard auth != .none else { return nil }
-        guard let credential = try CredentialSource.resolve(file: credentialFile, prompt: true) else {
-            throw ValidationError("no credentials: set CIMSWEEP_USERNAME and CIMSWEEP_PASSWORD, pass --credential-file, or run on a terminal to be prompted")
+    /// The credential for this run, after warning on stderr about anything that crosses HTTP readable.
+    ///
+    /// Basic needs a user and password (environment, 0600 file or prompt). Negotiate and Kerberos take, in
+    /// order: `--keytab` (or `KRB5_CLIENT_KTNAME`), a user and password from the environment or
+    /// `--credential-file`, then the ticket cache (`KRB5CCNAME`). NTLM needs a user and password.
+    func credentials(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CimCredentials {
+        warnAboutUnencryptedUse()
+        switch auth {
+        case .none:
+            return .ambient
+        case .certificate:
+            guard let cert else { throw ValidationError("--auth certificate needs --cert") }
+            let password = environment[CredentialSource.certificatePasswordVariable].map {
+                Credential(username: "", secret: $0)
+            }
+            return .certificate(ClientCertificate(certificateFile: cert, keyFile: key, keyPassword: password))
+        case .negotiate, .kerberos:
+            if let keytab = keytab ?? environment["KRB5_CLIENT_KTNAME"] {
+                return .keytab(path: keytab, principal: principal)
+            }
+            if let credential = try CredentialSource.resolve(file: credentialFile, environment: environment, prompt: false) {
+                return .password(credential)
+            }
+            return environment["KRB5CCNAME"].map { .ticketCache($0) } ?? .ambient
+        case .ntlm, .basic:
+            guard let credential = try CredentialSource.resolve(file: credentialFile, environment: environment, prompt: true) else {
+                throw ValidationError("no credentials: set CIMSWEEP_USERNAME and CIMSWEEP_PASSWORD, pass --credential-file, or run on a terminal to be prompted")
+            }
+            return .password(credential)
         }
-        return credential
+    }
+
+    /// A user and password for this run, for callers that only handle passwords (`collect`'s default
+    /// credential): required for Basic and NTLM (prompting on a terminal); for Negotiate and Kerberos nil
+    /// when none is configured, meaning the ticket cache; nil for certificates and `--auth none`.
+    func credential() throws -> Credential? {
+        switch try credentials() {
+        case .password(let credential): credential
+        case .ambient, .ticketCache, .keytab, .certificate: nil
+        }
+    }
+
+    /// `--allow-unencrypted` is a risk the operator takes by name; say what it exposes.
+    private func warnAboutUnencryptedUse() {
+        guard !ssl, allowUnencrypted else { return }
+        if auth == .basic {
+            FileHandle.standardError.write(Data(
+                "warning: --auth basic over plain HTTP sends the password readable to anyone on the path; use --ssl or --auth negotiate\n".utf8))
+        } else if noEncryption {
+            FileHandle.standardError.write(Data(
+                "warning: --no-encryption sends every message (and the inventory) readable over plain HTTP; use sealing or --ssl\n".utf8))
+        }
     }
 }
 
