@@ -112,6 +112,22 @@ extension AuthSuites {
             }
         }
 
+        @Test func switchingSealingOffWarnsAndAStrictHostRefusesIt() async throws {
+            let binary = try #require(Self.cimsweepBinary(), "the cimsweep binary is not built next to the tests")
+            try await Self.withSimulatorBehindAcceptor { realm, acceptor, _ in
+                let base = ["get", "localhost", "Win32_BIOS", "--port", "\(acceptor.httpPort)", "--auth", "kerberos"]
+                let environment = ["KRB5_CONFIG": realm.krb5Config, "KRB5CCNAME": realm.ticketCache]
+                let refusedHere = try Self.run(binary, base + ["--no-encryption"], environment: environment)
+                #expect(refusedHere.status != 0 && refusedHere.stderr.contains("--allow-unencrypted"), "stderr: \(refusedHere.stderr)")
+                let refusedThere = try Self.run(binary, base + ["--no-encryption", "--allow-unencrypted"], environment: environment)
+                #expect(refusedThere.stderr.contains("warning: --no-encryption"))
+                #expect(refusedThere.status != 0 && refusedThere.stderr.contains("localhost: send failed: the server refused an unsealed message"),
+                        "stderr: \(refusedThere.stderr)")
+                let sealed = try Self.run(binary, base, environment: environment)
+                #expect(sealed.status == 0 && !sealed.stderr.contains("warning"), "stderr: \(sealed.stderr)")
+            }
+        }
+
         // MARK: - Running the binary
 
         struct Output {
