@@ -112,17 +112,22 @@ struct TOMLReader {
         if table["password"] != nil || table["secret"] != nil {
             throw fail(path, "passwords never go in the configuration: use password_env or a 0600 file")
         }
-        try allow(table, keys: ["username", "password_env", "file"], at: path)
-        if let file = try string(table, "file", at: path) {
-            guard table["username"] == nil, table["password_env"] == nil else {
-                throw fail(path, "give either file, or username with password_env, not both")
-            }
-            return CredentialSet(name: name, source: .file(path: file))
+        try allow(table, keys: ["username", "password_env", "file", "ccache", "keytab", "principal", "cert", "cert_key"], at: path)
+        let kinds = ["file", "ccache", "keytab", "cert", "password_env"].filter { table[$0] != nil }
+        guard kinds.count == 1 else {
+            throw fail(path, "give exactly one of: username with password_env, file, ccache, keytab (with principal), cert (with cert_key)")
         }
-        guard let username = try string(table, "username", at: path), let variable = try string(table, "password_env", at: path) else {
-            throw fail(path, "needs username and password_env, or file")
+        let source: CredentialSet.Source
+        switch kinds[0] {
+        case "file": source = .file(path: try string(table, "file", at: path)!)
+        case "ccache": source = .ticketCache(try string(table, "ccache", at: path)!)
+        case "keytab": source = .keytab(path: try string(table, "keytab", at: path)!, principal: try string(table, "principal", at: path))
+        case "cert": source = .certificate(path: try string(table, "cert", at: path)!, key: try string(table, "cert_key", at: path))
+        default:
+            guard let username = try string(table, "username", at: path) else { throw fail(path, "password_env needs username") }
+            source = .environment(username: username, passwordVariable: try string(table, "password_env", at: path)!)
         }
-        return CredentialSet(name: name, source: .environment(username: username, passwordVariable: variable))
+        return CredentialSet(name: name, source: source)
     }
 
     static let sessionKeys: Set<String> = [

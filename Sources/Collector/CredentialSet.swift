@@ -1,3 +1,4 @@
+import CIM
 import Foundation
 import Transport
 
@@ -9,6 +10,12 @@ public struct CredentialSet: Sendable, Hashable {
         case environment(username: String, passwordVariable: String)
         /// A file of `username=` and `password=` lines, readable by its owner only.
         case file(path: String)
+        /// A Kerberos ticket cache (`FILE:/var/lib/cimsweep/krb5cc`), kept fresh by k5start or a cron kinit.
+        case ticketCache(String)
+        /// A Kerberos client keytab; `principal` nil takes its first entry.
+        case keytab(path: String, principal: String?)
+        /// A TLS client certificate (PEM with `key`, or PKCS#12 whose password is in `CIMSWEEP_CERT_PASSWORD`).
+        case certificate(path: String, key: String?)
     }
 
     public var name: String
@@ -22,17 +29,27 @@ public struct CredentialSet: Sendable, Hashable {
     /// Reads the credential now (at sweep start, so a missing secret fails before any traffic).
     /// - Throws: `CollectorConfigurationError` naming the set and what is missing.
     public func resolve(environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws(CollectorConfigurationError) -> Credential {
+        throws(CollectorConfigurationError) -> CimCredentials {
         switch source {
         case .environment(let username, let variable):
             guard let password = environment[variable], !password.isEmpty else {
                 throw CollectorConfigurationError("credential set '\(name)': environment variable \(variable) is not set")
             }
-            return Credential(username: username, secret: password)
+            return .password(Credential(username: username, secret: password))
         case .file(let path):
-            do { return try CredentialFile.read(path) } catch {
+            do { return .password(try CredentialFile.read(path)) } catch {
                 throw CollectorConfigurationError("credential set '\(name)': \(error.message)")
             }
+        case .ticketCache(let cache):
+            return .ticketCache(cache)
+        case .keytab(let path, let principal):
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw CollectorConfigurationError("credential set '\(name)': keytab \(path) is not readable")
+            }
+            return .keytab(path: path, principal: principal)
+        case .certificate(let path, let key):
+            let password = environment["CIMSWEEP_CERT_PASSWORD"].map { Credential(username: "", secret: $0) }
+            return .certificate(ClientCertificate(certificateFile: path, keyFile: key, keyPassword: password))
         }
     }
 }

@@ -13,8 +13,8 @@ struct HostVisit: Sendable {
     let snapshot: SnapshotID
     let classes: [ClassSpec]
     let options: CimSessionOptions
-    /// Credentials to try in order; `[nil]` connects without one.
-    let credentials: [Credential?]
+    /// Credentials to try in order, the next one when the host answers 401.
+    let credentials: [CimCredentials]
     let settings: CollectorOptions
     let transport: Transport
     let writer: StoreWriter
@@ -160,7 +160,7 @@ struct HostVisit: Sendable {
     private func session(for credentialIndex: Int, cache: inout [Int: CimSession]) throws(CollectionFailure) -> CimSession {
         if let session = cache[credentialIndex] { return session }
         do {
-            let session = try CimSession(host: host.name, options: options, credential: credentials[credentialIndex],
+            let session = try CimSession(host: host.name, options: options, credentials: credentials[credentialIndex],
                                          transport: transport, logger: logger)
             cache[credentialIndex] = session
             return session

@@ -11,23 +11,24 @@ public struct SweepPlan: Sendable {
     /// Options under the profile's settings (the CLI's session flags).
     public var baseOptions: CimSessionOptions
     /// Resolved credential sets by name.
-    public var credentialSets: [String: Credential]
-    /// Used when the profile names no credential set (the CLI's environment or credential file).
-    public var defaultCredential: Credential?
+    public var credentialSets: [String: CimCredentials]
+    /// Used when the profile names no credential set (the CLI's flags, environment, credential file
+    /// or ticket cache).
+    public var defaultCredentials: CimCredentials
 
     public init(hosts: [HostTarget], profile: CollectionProfile, baseOptions: CimSessionOptions = CimSessionOptions(),
-                credentialSets: [String: Credential] = [:], defaultCredential: Credential? = nil) {
+                credentialSets: [String: CimCredentials] = [:], defaultCredentials: CimCredentials = .ambient) {
         self.hosts = hosts
         self.profile = profile
         self.baseOptions = baseOptions
         self.credentialSets = credentialSets
-        self.defaultCredential = defaultCredential
+        self.defaultCredentials = defaultCredentials
     }
 
     func visit(_ host: HostTarget, snapshot: SnapshotID, settings: CollectorOptions, transport: Transport, writer: StoreWriter,
                stop: SweepStop, logger: Logger, events: @escaping @Sendable (SweepEvent) -> Void) -> HostVisit {
         let (options, names) = profile.connection(for: host, base: baseOptions)
-        let credentials: [Credential?] = names.isEmpty ? [defaultCredential] : names.map { credentialSets[$0] }
+        let credentials = names.isEmpty ? [defaultCredentials] : names.map { credentialSets[$0] ?? .ambient }
         var hostLogger = logger
         hostLogger[metadataKey: "host"] = "\(host.name)"
         return HostVisit(host: host, snapshot: snapshot, classes: profile.classes, options: options, credentials: credentials,

@@ -148,15 +148,14 @@ struct CollectCommand: AsyncParsableCommand {
         let chosen: CollectionProfile
         do { chosen = try configuration.profile(named: profile) } catch { throw ValidationError("\(error)") }
         chosen.warnings.forEach { logger.warning("\($0)") }
-        var credentialSets: [String: Credential] = [:]
+        var credentialSets: [String: CimCredentials] = [:]
         let names = Set(chosen.credentials + chosen.groups.values.flatMap(\.credentials))
         for name in names.sorted() {
             guard let set = configuration.credentialSets[name] else { continue }
             do { credentialSets[name] = try set.resolve() } catch { throw ValidationError("\(error)") }
         }
-        let needsDefault = chosen.credentials.isEmpty && session.auth != .none
         return SweepPlan(hosts: targets, profile: chosen, baseOptions: session.sessionOptions, credentialSets: credentialSets,
-                         defaultCredential: needsDefault ? try session.credential() : nil)
+                         defaultCredentials: chosen.credentials.isEmpty ? try session.credentials() : .ambient)
     }
 
     private func loadConfiguration() throws -> CollectorConfiguration {

@@ -67,7 +67,7 @@ struct DemoCommand: AsyncParsableCommand {
         var options = CimSessionOptions()
         options.allowUnencrypted = true   // loopback only: the simulated hosts never leave 127.0.1.x
         let plan = SweepPlan(hosts: targets, profile: .builtinDefault, baseOptions: options,
-                             defaultCredential: Credential(username: "demo", secret: password))
+                             defaultCredentials: .password(Credential(username: "demo", secret: password)))
         let store = try SnapshotStore(path: databasePath)
         let collector = Collector(transport: transport, store: store, options: CollectorOptions(), logger: logger)
         print("Simulating \(fleet.hosts.count) Windows hosts on \(fleet.hosts.first!.address)…\(fleet.hosts.last!.address); "

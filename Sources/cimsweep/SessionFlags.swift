@@ -147,16 +147,6 @@ struct SessionFlags: ParsableArguments {
         }
     }
 
-    /// A user and password for this run, for callers that only handle passwords (`collect`'s default
-    /// credential): required for Basic and NTLM (prompting on a terminal); for Negotiate and Kerberos nil
-    /// when none is configured, meaning the ticket cache; nil for certificates and `--auth none`.
-    func credential() throws -> Credential? {
-        switch try credentials() {
-        case .password(let credential): credential
-        case .ambient, .ticketCache, .keytab, .certificate: nil
-        }
-    }
-
     /// `--allow-unencrypted` is a risk the operator takes by name; say what it exposes.
     private func warnAboutUnencryptedUse() {
         guard !ssl, allowUnencrypted else { return }

@@ -12,7 +12,7 @@ import Testing
     func collect(_ fixture: SweepFixture, hostsFile: String? = nil, _ extra: [String] = []) throws -> [String] {
         let hosts = fixture.directory.appendingPathComponent("hosts.txt")
         try (hostsFile ?? fixture.hostsFileText).write(to: hosts, atomically: true, encoding: .utf8)
-        return ["collect", "--hosts", hosts.path, "--db", fixture.databasePath, "--allow-unencrypted",
+        return ["collect", "--hosts", hosts.path, "--db", fixture.databasePath, "--auth", "basic", "--allow-unencrypted",
                 "--retries", "0", "--log-level", "trace"] + extra
     }
 

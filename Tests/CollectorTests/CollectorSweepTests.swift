@@ -57,9 +57,9 @@ import Transport
         try await SweepFixture.with(SweepFixture.configuration(hosts: 2)) { fixture in
             var profile = CollectionProfile.builtinDefault
             profile.credentials = ["old", "current"]
-            let plan = fixture.plan(profile: profile, credential: nil, credentialSets: [
-                "old": Credential(username: SweepFixture.user, secret: "rotated-away"),
-                "current": Credential(username: SweepFixture.user, secret: SweepFixture.password),
+            let plan = fixture.plan(profile: profile, credentials: .ambient, credentialSets: [
+                "old": .password(Credential(username: SweepFixture.user, secret: "rotated-away")),
+                "current": .password(Credential(username: SweepFixture.user, secret: SweepFixture.password)),
             ])
             let summary = try await fixture.sweep(plan)
             #expect(summary.status == .complete)

@@ -44,6 +44,10 @@ import Testing
         [credentials.lab]
         file = "/etc/cimsweep/lab.cred"
 
+        [credentials.kerberos]
+        keytab = "/etc/cimsweep/svc.keytab"
+        principal = "svc-inventory@CORP.EXAMPLE"
+
         [profiles.servers]
         credentials = ["ops", "lab"]
         ssl = true
@@ -79,7 +83,11 @@ import Testing
     @Test func credentialSetsReadSecretsOnlyFromTheEnvironmentOrAPrivateFile() throws {
         let configuration = try CollectorConfiguration(toml: Self.sample, source: "cimsweep.toml")
         let ops = try #require(configuration.credentialSets["ops"])
-        #expect(try ops.resolve(environment: ["OPS_PASSWORD": "pw"]).username == #"CORP\svc-inventory"#)
+        guard case .password(let credential) = try ops.resolve(environment: ["OPS_PASSWORD": "pw"]) else {
+            Issue.record("a username + password_env set resolves to a password")
+            return
+        }
+        #expect(credential.username == #"CORP\svc-inventory"#)
         #expect { try ops.resolve(environment: [:]) } throws: { "\($0)".contains("OPS_PASSWORD is not set") }
 
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("cimsweep-cred-\(UUID().uuidString)")
@@ -94,6 +102,7 @@ import Testing
     @Test(arguments: [
         ("[profiles.p]\nthrottle = 3\n", "cimsweep.toml: profiles.p.throttle: unknown key"),
         ("[credentials.c]\nusername = 'u'\npassword = 'p'\n", "cimsweep.toml: credentials.c: passwords never go in the configuration"),
+        ("[credentials.c]\nkeytab = '/k'\nccache = 'FILE:/c'\n", "cimsweep.toml: credentials.c: give exactly one of"),
         ("[profiles.p]\nclasses = []\n", "cimsweep.toml: profiles.p: collects no classes"),
         ("[profiles.p]\nextends = 'q'\n[profiles.q]\nextends = 'p'\n", "cimsweep.toml: profiles.p: extends itself"),
         ("[profiles.p]\noperation_timeout = 'soon'\n", "cimsweep.toml: profiles.p.operation_timeout: expected a duration"),

@@ -21,7 +21,7 @@ import Testing
     @Test func getPrintsTypedInstancesInEveryFormat() async throws {
         try await SweepFixture.with(SweepFixture.configuration(hosts: 1)) { fixture in
             let host = fixture.fleet.hosts[0]
-            let base = ["get", host.address, "--port", "\(host.port)", "--allow-unencrypted"]
+            let base = ["get", host.address, "--port", "\(host.port)", "--auth", "basic", "--allow-unencrypted"]
             let truth = try #require(fixture.fleet.instances(host: 0, className: "Win32_Process"))
 
             let ndjson = try await run(base + ["Win32_Process", "-o", "ndjson"])
@@ -58,21 +58,21 @@ import Testing
     @Test func errorsSayWhatToDoAndExitTwo() async throws {
         try await SweepFixture.with(SweepFixture.configuration(hosts: 1)) { fixture in
             let host = fixture.fleet.hosts[0]
-            let unencrypted = try await run(["get", host.address, "Win32_BIOS", "--port", "\(host.port)"])
+            let unencrypted = try await run(["get", host.address, "Win32_BIOS", "--port", "\(host.port)", "--auth", "basic"])
             #expect(unencrypted.status == 2 && unencrypted.stderr.contains("--allow-unencrypted"))
 
             var wrong = Self.environment
             wrong["CIMSWEEP_PASSWORD"] = "not-the-password"
-            let refused = try await run(["get", host.address, "Win32_BIOS", "--port", "\(host.port)", "--allow-unencrypted"], environment: wrong)
+            let refused = try await run(["get", host.address, "Win32_BIOS", "--port", "\(host.port)", "--auth", "basic", "--allow-unencrypted"], environment: wrong)
             #expect(refused.status == 2 && refused.stderr.contains("401") && refused.stderr.contains("Basic"))
             #expect(!refused.stderr.contains("not-the-password"))
 
-            let unknown = try await run(["get", host.address, "Win32_NoSuchClass", "--port", "\(host.port)", "--allow-unencrypted"])
+            let unknown = try await run(["get", host.address, "Win32_NoSuchClass", "--port", "\(host.port)", "--auth", "basic", "--allow-unencrypted"])
             #expect(unknown.status == 2 && unknown.stderr.contains(host.address))
 
             let anonymous = try await run(["identify", host.address, "--port", "\(host.port)"], environment: [:])
             #expect(anonymous.status == 0 && anonymous.stdout.contains("Microsoft Corporation"))
-            let authenticated = try await run(["identify", host.address, "--port", "\(host.port)", "--authenticated", "--allow-unencrypted"])
+            let authenticated = try await run(["identify", host.address, "--port", "\(host.port)", "--authenticated", "--auth", "basic", "--allow-unencrypted"])
             #expect(authenticated.stdout.contains(host.os.version))
         }
     }
@@ -84,7 +84,7 @@ import Testing
         configuration.tls = TLSSetup(directory: directory)
         try await SweepFixture.with(configuration) { fixture in
             let host = fixture.fleet.hosts[0]
-            let base = ["get", host.address, "Win32_BIOS", "--ssl", "--port", "\(host.port)", "-o", "ndjson"]
+            let base = ["get", host.address, "Win32_BIOS", "--ssl", "--port", "\(host.port)", "--auth", "basic", "-o", "ndjson"]
             let untrusted = try await run(base)
             #expect(untrusted.status == 2 && untrusted.stderr.contains("--ca-file"))
             let trusted = try await run(base + ["--ca-file", try #require(fixture.fleet.caCertificatePath)])

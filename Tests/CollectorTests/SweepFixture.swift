@@ -55,9 +55,10 @@ struct SweepFixture {
         return options
     }
 
-    func plan(profile: CollectionProfile = .builtinDefault, credential: Credential? = Credential(username: user, secret: password),
-              credentialSets: [String: Credential] = [:], options: CimSessionOptions = sessionOptions) -> SweepPlan {
-        SweepPlan(hosts: targets, profile: profile, baseOptions: options, credentialSets: credentialSets, defaultCredential: credential)
+    func plan(profile: CollectionProfile = .builtinDefault,
+              credentials: CimCredentials = .password(Credential(username: user, secret: password)),
+              credentialSets: [String: CimCredentials] = [:], options: CimSessionOptions = sessionOptions) -> SweepPlan {
+        SweepPlan(hosts: targets, profile: profile, baseOptions: options, credentialSets: credentialSets, defaultCredentials: credentials)
     }
 
     static var fastRetries: CollectorOptions {

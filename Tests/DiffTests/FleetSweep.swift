@@ -35,7 +35,7 @@ enum FleetSweep {
         var options = CimSessionOptions()
         options.allowUnencrypted = true
         let plan = SweepPlan(hosts: fleet.hosts.map { HostTarget(name: $0.address, port: $0.port) }, profile: profile,
-                             baseOptions: options, defaultCredential: Credential(username: user, secret: password))
+                             baseOptions: options, defaultCredentials: .password(Credential(username: user, secret: password)))
         let lock = try SweepLock(databasePath: store.path, mode: .failIfHeld)
         defer { lock.release() }
         var quiet = Logger(label: "diff-tests")
