@@ -1,4 +1,5 @@
 import ArgumentParser
+import Collector
 import Foundation
 import Transport
 
@@ -27,24 +28,7 @@ enum CredentialSource {
 
     /// A credential file: `username=…` and `password=…` lines; refused unless only its owner can read it.
     static func read(file path: String) throws -> Credential {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw ValidationError("credential file \(path): \(String(cString: strerror(errno)))")
-        }
-        guard info.st_mode & 0o077 == 0 else {
-            throw ValidationError(String(format: "credential file %@ has mode %o; it must be readable by its owner only (chmod 600 %@)",
-                                         path, Int(info.st_mode & 0o777), path))
-        }
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        var fields: [String: String] = [:]
-        for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
-            guard let equals = line.firstIndex(of: "=") else { continue }
-            fields[line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()] = String(line[line.index(after: equals)...])
-        }
-        guard let user = fields["username"], let password = fields["password"] else {
-            throw ValidationError("credential file \(path) needs 'username=' and 'password=' lines")
-        }
-        return Credential(username: user, secret: password)
+        do { return try CredentialFile.read(path) } catch { throw ValidationError(error.message) }
     }
 
     private static func promptOnTerminal() throws -> Credential {
