@@ -60,7 +60,8 @@ import Testing
     }
 
     @Test func sigtermFinishesInFlightWritesAndMarksThePartialSnapshot() async throws {
-        try await SweepFixture.with(SweepFixture.configuration(hosts: 4, latency: .milliseconds(150))) { fixture in
+        // The last host never answers, so the sweep is surely still running when the signal lands.
+        try await SweepFixture.with(SweepFixture.configuration(hosts: 4, faults: [3: .hang], latency: .milliseconds(50))) { fixture in
             let events = fixture.fleet.events()
             let child = try CimsweepBinary.start(try collect(fixture, ["--throttle", "1"]), environment: Self.environment)
             // With one host at a time, a request to the second host means the first is recorded.
@@ -81,7 +82,8 @@ import Testing
     }
 
     @Test func sigkillLeavesAnInterruptedSnapshotThatKeepsFinishedHosts() async throws {
-        try await SweepFixture.with(SweepFixture.configuration(hosts: 3, latency: .milliseconds(20))) { fixture in
+        // The last host never answers, so the sweep is surely still running when the kill lands.
+        try await SweepFixture.with(SweepFixture.configuration(hosts: 3, faults: [2: .hang])) { fixture in
             let events = fixture.fleet.events()
             let child = try CimsweepBinary.start(try collect(fixture, ["--throttle", "1"]), environment: Self.environment)
             // With one host at a time, a request to the second host means the first is fully recorded.
@@ -97,10 +99,10 @@ import Testing
             #expect(first.count == CollectionProfile.builtinDefault.classes.count && first.allSatisfy { $0.status == .ok })
             #expect(try store.readOnlyQuery(sql: "SELECT * FROM pragma_integrity_check").rows == [[.text("ok")]])
 
-            // The lock died with the process: the next sweep runs.
-            let next = try await CimsweepBinary.run(try collect(fixture), environment: Self.environment)
-            #expect(next.status == 0, "\(next.stderr)")
-            #expect(try store.snapshots().map(\.status) == [.interrupted, .complete])
+            // The lock died with the process: the next sweep runs (and gives up on the silent host).
+            let next = try await CimsweepBinary.run(try collect(fixture, ["--host-deadline", "1s"]), environment: Self.environment)
+            #expect(next.status == 3, "\(next.stderr)")
+            #expect(try store.snapshots().map(\.status) == [.interrupted, .partial])
         }
     }
 }
