@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import InMemoryLogging
 import Logging
@@ -53,13 +54,24 @@ final class RecordingConsumer: HTTPResponseConsumer {
     }
 }
 
-/// A port on 127.0.0.1 that nothing listens on: bound, then closed.
+/// A port on 127.0.0.1 that refuses connections.
 func deadPort() async throws -> Int {
-    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .bind(host: "127.0.0.1", port: 0).get()
-    let port = channel.localAddress!.port!
-    try await channel.close()
-    return port
+    // Bound but never listening: connections are refused, and since the socket stays open (for the
+    // rest of the test process, deliberately) no other test's server can take the port meanwhile.
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+            bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
+        }
+    }
+    guard bound else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// Runs `operation` and returns the `TransportError` it threw; records an issue if it threw none or another.
