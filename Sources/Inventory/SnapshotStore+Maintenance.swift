@@ -16,6 +16,12 @@ public struct QueryResult: Sendable, Hashable {
     public var rows: [[QueryValue]]
     /// Whether rows were cut at the row limit.
     public var isTruncated: Bool
+
+    public init(columns: [String], rows: [[QueryValue]], isTruncated: Bool = false) {
+        self.columns = columns
+        self.rows = rows
+        self.isTruncated = isTruncated
+    }
 }
 
 extension SnapshotStore {

@@ -35,13 +35,14 @@ struct SnapshotsCommand: ParsableCommand {
         let shown = last.map { Array(summaries.suffix(max(0, $0))) } ?? summaries
         let columns = ["id", "started", "finished", "profile", "status", "hosts", "hosts_ok", "hosts_failed",
                        "observations", "failed_observations", "instances"]
-        let rows: [[RecordPrinter.Field]] = shown.map { snapshot in
-            [.number(Int(snapshot.id.rawValue)), .text(Self.time(snapshot.startedAt)),
+        let rows: [[QueryValue]] = shown.map { snapshot in
+            [.integer(snapshot.id.rawValue), .text(Self.time(snapshot.startedAt)),
              snapshot.finishedAt.map { .text(Self.time($0)) } ?? .null, .text(snapshot.profile), .text(snapshot.status.rawValue),
-             .number(snapshot.hostCount), .number(snapshot.hostsOK), .number(snapshot.hostsFailed),
-             .number(snapshot.observationCount), .number(snapshot.failedObservationCount), .number(snapshot.instanceCount)]
+             .integer(Int64(snapshot.hostCount)), .integer(Int64(snapshot.hostsOK)), .integer(Int64(snapshot.hostsFailed)),
+             .integer(Int64(snapshot.observationCount)), .integer(Int64(snapshot.failedObservationCount)),
+             .integer(Int64(snapshot.instanceCount))]
         }
-        Output.write(RecordPrinter(columns: columns, rows: rows).render(output))
+        Output.write(QueryResultPrinter.render(QueryResult(columns: columns, rows: rows), as: output))
     }
 
     static func time(_ date: Date) -> String {
