@@ -11,14 +11,11 @@ extension SnapshotStore {
             guard status == SnapshotStatus.running.rawValue else {
                 throw StoreError(.notFound, path: path, "snapshot \(first.snapshotID) is \(status ?? "missing"), not running")
             }
-            let insert = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO observation (snapshot_id, host, namespace, class, status, error_kind,
-                    error_detail, duration_ms, instance_count, set_id) VALUES (?, ?, ?, ?, 'failed', ?, ?, ?, 0, NULL)
-                """)
+            let insert = try db.cachedStatement(sql: Self.insertObservation)
             for observation in observations {
                 try insert.execute(arguments: [observation.snapshotID.rawValue, observation.host, observation.namespace,
-                                               observation.className, observation.errorKind, observation.errorDetail,
-                                               observation.durationMilliseconds])
+                                               observation.className, Observation.Status.failed.rawValue, observation.errorKind,
+                                               observation.errorDetail, observation.durationMilliseconds, 0, nil])
             }
         }
     }

@@ -121,14 +121,17 @@ public final class SnapshotStore: Sendable {
                                  + (status == nil ? "does not exist" : "is \(status!), not running"))
             }
             let setID: Int64? = storesSet ? try Self.storeSet(db, hashes: setHashes, epoch: epoch, contents: contents) : nil
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO observation (snapshot_id, host, namespace, class, status, error_kind,
-                    error_detail, duration_ms, instance_count, set_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [observation.snapshotID.rawValue, observation.host, observation.namespace,
+            try db.execute(sql: Self.insertObservation, arguments: [observation.snapshotID.rawValue, observation.host, observation.namespace,
                                  observation.className, observation.status.rawValue, observation.errorKind,
                                  observation.errorDetail, observation.durationMilliseconds, instances.count, setID])
         }
     }
+
+    /// One host × class row; recording it again replaces it.
+    static let insertObservation = """
+        INSERT OR REPLACE INTO observation (snapshot_id, host, namespace, class, status, error_kind,
+            error_detail, duration_ms, instance_count, set_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
 
     /// The set row for a result set: reused when the same set is stored already, else written with
     /// its members (each content row reused when present).
