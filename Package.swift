@@ -158,6 +158,7 @@ let inventoryTargets: [Target] = [
         dependencies: [
             "CIMModel",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),   // diff steps its hot queries with the C API
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ],

@@ -11,9 +11,9 @@ struct JSONMembers {
     let bytes: [UInt8]
     private(set) var members: [Member] = []
 
-    /// Scans `text`; nil when it is not a JSON object (the caller reports corruption).
-    init?(_ text: String) {
-        bytes = Array(text.utf8)
+    /// Scans the UTF-8 text `bytes`; nil when it is not a JSON object (the caller reports corruption).
+    init?(_ bytes: [UInt8]) {
+        self.bytes = bytes
         var index = 0
         func skipWhitespace() {
             while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
@@ -94,9 +94,11 @@ struct JSONMembers {
             return nil
         default:
             var index = start
-            while index < bytes.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09]
-                .contains(bytes[index]) {
-                index += 1
+            scalar: while index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09: break scalar
+                default: index += 1
+                }
             }
             return index > start ? index : nil
         }
