@@ -9,7 +9,7 @@
 // 4. sweep D: every host changes ~10% of its instances (many changes)
 // 5. sweep E: only volatile counters move on every process (realistic churn)
 // then diffs B→B, B→C, C→D (on the default readers, and on one) and B→E (volatile ignored), each run
-// --runs times; the median is printed.
+// --runs times; the medians of wall time and of the process's CPU time are printed.
 import CIMModel
 import Foundation
 import Inventory
@@ -47,6 +47,14 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     try body()
     let elapsed = ContinuousClock.now - start
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+/// CPU seconds (user + system, every thread) this process has used: steadier than wall time on
+/// shared cores, where other builds stretch the wall clock.
+func cpuSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
@@ -138,16 +146,18 @@ do {
     for (label, from, to, readers) in [("B→B (identical)", b, b, nil), ("B→C (few changes)", b, c, nil),
                                        ("C→D (many changes)", c, d, nil), ("C→D (many changes, 1 reader)", c, d, 1),
                                        ("B→E (volatile only)", b, e, nil)] as [(String, SnapshotID, SnapshotID, Int?)] {
-        var times: [Double] = []
+        var times: [Double] = [], cpu: [Double] = []
         var summary = ""
         for _ in 0..<options.runs {
             var diff: SnapshotDiff?
+            let cpuStart = cpuSeconds()
             times.append(try seconds { diff = try store.diff(from: .id(from), to: .id(to), options: DiffOptions(parallelism: readers)) })
+            cpu.append(cpuSeconds() - cpuStart)
             let counts = diff!.counts
             summary = "\(counts.changed) hosts changed, +\(counts.added) -\(counts.removed) ~\(counts.modified)"
         }
-        print(String(format: "diff %@: median %.3f s of %d runs (min %.3f, max %.3f); %@", label, median(times),
-                     options.runs, times.min()!, times.max()!, summary))
+        print(String(format: "diff %@: median %.3f s of %d runs (min %.3f, max %.3f), CPU %.3f s; %@", label, median(times),
+                     options.runs, times.min()!, times.max()!, median(cpu), summary))
     }
 } catch {
     FileHandle.standardError.write(Data("store-bench: \(error)\n".utf8))

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The members of a stored properties object (`{"Name":…,"ProcessId":4}`) as byte ranges of its
 /// UTF-8 text, found without building a parse tree: diff compares values as bytes (the writer is
 /// deterministic, so equal values are equal bytes) and parses only the ones that differ.
@@ -14,6 +20,31 @@ struct JSONMembers {
     /// Scans the UTF-8 text `bytes`; nil when it is not a JSON object (the caller reports corruption).
     init?(_ bytes: [UInt8]) {
         self.bytes = bytes
+        guard let members = bytes.withUnsafeBufferPointer(Self.scan) else { return nil }
+        self.members = members
+    }
+
+    func key(_ member: Member) -> String { String(decoding: bytes[member.key], as: UTF8.self) }
+
+    func sameKey(_ a: Member, _ other: JSONMembers, _ b: Member) -> Bool {
+        Self.equal(bytes, a.key, other.bytes, b.key)
+    }
+
+    func sameValue(_ a: Member, _ other: JSONMembers, _ b: Member) -> Bool {
+        Self.equal(bytes, a.value, other.bytes, b.value)
+    }
+
+    private static func equal(_ left: [UInt8], _ a: Range<Int>, _ right: [UInt8], _ b: Range<Int>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard !a.isEmpty else { return true }
+        return left.withUnsafeBufferPointer { l in
+            right.withUnsafeBufferPointer { r in memcmp(l.baseAddress! + a.lowerBound, r.baseAddress! + b.lowerBound, a.count) == 0 }
+        }
+    }
+
+    /// The members of the object in `bytes`, or nil when it is not one JSON object.
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> [Member]? {
+        var members: [Member] = []
         var index = 0
         func skipWhitespace() {
             while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
@@ -24,10 +55,10 @@ struct JSONMembers {
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
         index += 1
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { return }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { return members }
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let keyEnd = Self.stringEnd(bytes, from: index)
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let keyEnd = stringEnd(bytes, from: index)
             else { return nil }
             let key = (index + 1)..<(keyEnd - 1)
             index = keyEnd
@@ -35,29 +66,19 @@ struct JSONMembers {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
             index += 1
             skipWhitespace()
-            guard let valueEnd = Self.valueEnd(bytes, from: index) else { return nil }
+            guard let valueEnd = valueEnd(bytes, from: index) else { return nil }
             members.append(Member(key: key, value: index..<valueEnd))
             index = valueEnd
             skipWhitespace()
             guard index < bytes.count else { return nil }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             guard bytes[index] == UInt8(ascii: "}") else { return nil }
-            return
+            return members
         }
     }
 
-    func key(_ member: Member) -> String { String(decoding: bytes[member.key], as: UTF8.self) }
-
-    func sameKey(_ a: Member, _ other: JSONMembers, _ b: Member) -> Bool {
-        bytes[a.key].elementsEqual(other.bytes[b.key])
-    }
-
-    func sameValue(_ a: Member, _ other: JSONMembers, _ b: Member) -> Bool {
-        bytes[a.value].elementsEqual(other.bytes[b.value])
-    }
-
     /// The index just past the string starting at `start` (a quote), or nil if unterminated.
-    private static func stringEnd(_ bytes: [UInt8], from start: Int) -> Int? {
+    private static func stringEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         var index = start + 1
         while index < bytes.count {
             switch bytes[index] {
@@ -70,7 +91,7 @@ struct JSONMembers {
     }
 
     /// The index just past the value starting at `start`, or nil if it does not end.
-    private static func valueEnd(_ bytes: [UInt8], from start: Int) -> Int? {
+    private static func valueEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         guard start < bytes.count else { return nil }
         switch bytes[start] {
         case UInt8(ascii: "\""):
