@@ -3,7 +3,7 @@ import WSMan
 extension CimSession {
     /// Runs one enumeration's requests (Enumerate, Pull…, Release) to the end, handing each item to
     /// `onItem` on the thread that parses it. Both `enumerate(_:)` (an async sequence) and
-    /// `enumerateAll(_:)` (an array) are built on it.
+    /// `enumerateAll(_:each:)` (a callback) are built on it.
     /// - Parameters:
     ///   - demand: awaited before each Pull; false means the consumer is gone and the context is released.
     ///   - isConsumerGone: checked after each response, so a gone consumer costs no further Pull.

@@ -9,12 +9,12 @@ import Foundation
 /// Each property is encoded once (`"name":value`, canonical value form); the stored JSON, the
 /// identity and both hashes are assembled from those bytes. Hashed forms (v2):
 /// - stable = `{"class":C,"namespace":N,"properties":{non-volatile members sorted by name}}`
-/// - `stableHash` = SHA-256(stable ‖ "\n" ‖ identity ‖ "\ns"), first 16 bytes
-/// - `hash` = SHA-256(stable ‖ "\n" ‖ `{volatile members sorted}` ‖ "\n" ‖ identity)
+/// - S = SHA-256(stable ‖ "\n" ‖ identity); `stableHash` = its first 16 bytes
+/// - `hash` = SHA-256(S ‖ "\n" ‖ `{volatile members sorted}`): the members are hashed once
 /// Compact JSON never holds a raw newline, so the parts cannot run into each other.
 struct InstanceContent: Sendable {
     /// Part of the volatility signature: rows hashed under another scheme get another epoch.
-    static let hashScheme = "content hash v2: stable members, then volatile members"
+    static let hashScheme = "content hash v2: stable digest, then volatile members"
 
     var hash: Data
     /// Equal to a prefix of `hash` in meaning only when nothing volatile changed; compare it only
@@ -92,14 +92,12 @@ struct InstanceContent: Sendable {
         stableHasher.update(data: stable)
         stableHasher.update(data: newline)
         stableHasher.update(data: identityBytes)
-        stableHasher.update(data: [0x0A, UInt8(ascii: "s")])
-        stableHash = Data(stableHasher.finalize().prefix(16))
+        let stableDigest = stableHasher.finalize()
+        stableHash = Data(stableDigest.prefix(16))
         var hasher = SHA256()
-        hasher.update(data: stable)
+        hasher.update(data: Data(stableDigest))
         hasher.update(data: newline)
         hasher.update(data: volatileBytes)
-        hasher.update(data: newline)
-        hasher.update(data: identityBytes)
         hash = Data(hasher.finalize())
 
         scratch.writer = writer
