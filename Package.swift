@@ -16,6 +16,7 @@ let systemLibraries: [Target] = [
     .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
     .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
     .systemLibrary(name: "CGSSAPI", providers: [.apt(["libkrb5-dev"])]),
+    .systemLibrary(name: "CMalloc"),
 ]
 
 // MARK: - CIMModel: values, instances, schemas (shared by client and simulator)
@@ -219,7 +220,7 @@ let cliTargets: [Target] = [
     .executableTarget(
         name: "cimsweep",
         dependencies: [
-            "CIMModel", "WSMan", "Transport", "CIM", "Simulator", "Inventory", "Collector",
+            "CIMModel", "WSMan", "Transport", "CIM", "Simulator", "Inventory", "Collector", "CMalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ],

@@ -131,65 +131,7 @@ final class EnumerationRun: Sendable {
     private var isConsumerGone: Bool { state.withLock { $0.consumerGone } }
 
     private func produce() async {
-        var machine = session.makeStateMachine(query)
-        var action = machine.start()
-        var isFirstRequest = true
-        var operation = CimSessionError.Operation.enumerate
-        while true {
-            switch action {
-            case .send(let request):
-                if !isFirstRequest, case .pulling = machine.state, !(await awaitDemand()) {
-                    action = machine.cancelled()
-                    if case .finish = action { finish(.success(())); return }
-                    continue
-                }
-                isFirstRequest = false
-                operation = switch request.expectedResponse {
-                case .release: .release
-                case .pull: .pull
-                default: .enumerate
-                }
-                do {
-                    let response = try await session.exchange(
-                        request, operation: operation, className: query.targetClassName, namespace: query.namespace,
-                        onItem: { [self] item in deliver(item) })
-                    action = machine.received(response)
-                    if case .send = action, isConsumerGone { action = machine.cancelled() }
-                } catch {
-                    if operation == .release { finish(.success(())); return }
-                    if let release = machine.cancelled().request {
-                        _ = try? await session.exchange(release, operation: .release)
-                    }
-                    finish(.failure(error))
-                    return
-                }
-            case .finish:
-                finish(.success(()))
-                return
-            case .fail(let failure, let release):
-                if let release { _ = try? await session.exchange(release, operation: .release) }
-                finish(.failure(session.error(for: failure, operation: operation)))
-                return
-            }
-        }
-    }
-}
-
-extension EnumerationStateMachine.Action {
-    /// The request to send, for `.send`.
-    var request: WSManRequest? {
-        if case .send(let request) = self { return request }
-        return nil
-    }
-}
-
-extension CimSession {
-    func error(for failure: EnumerationFailure, operation: CimSessionError.Operation) -> CimSessionError {
-        switch failure {
-        case .fault(let fault): CimSessionError(host: host, operation: operation, reason: .fault(fault))
-        case .contextExpired(let fault):
-            CimSessionError(host: host, operation: operation, reason: .enumerationContextExpired(fault))
-        case .protocolViolation(let what): CimSessionError(host: host, operation: operation, reason: .protocolViolation(what))
-        }
+        finish(await session.drive(query, demand: { await awaitDemand() }, isConsumerGone: { isConsumerGone },
+                                   onItem: { [self] item in deliver(item) }))
     }
 }

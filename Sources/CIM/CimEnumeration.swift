@@ -56,6 +56,16 @@ extension CimSession {
         CimEnumeration(session: self, query: query)
     }
 
+    /// Enumerates to the end, handing every item to `body` on the thread that parses it, one at a
+    /// time and in order: for a collector that stores whole result sets and can encode each item
+    /// as it comes. No task switch per item, unlike the async sequence of `enumerate(_:)`.
+    /// - Throws: `CimSessionError`, as the sequence would. Cancelling the task aborts the request in
+    ///   flight; Release is then sent without waiting for it.
+    public func enumerateAll(_ query: CimQuery, each body: @escaping @Sendable (EnumerationItem) -> Void)
+        async throws(CimSessionError) {
+        try await drive(query, demand: { true }, isConsumerGone: { false }, onItem: body).get()
+    }
+
     /// Enumerates every instance of a class (`Get-CimInstance -ClassName`).
     public func enumerate(className: String, namespace: String = "root/cimv2") -> CimEnumeration {
         enumerate(CimQuery(className: className, namespace: namespace))

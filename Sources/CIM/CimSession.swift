@@ -122,8 +122,9 @@ public final class CimSession: Sendable {
             "bytes": "\(consumer.bodyBytes)", "duration_ms": "\((ContinuousClock.now - start).milliseconds)",
         ])
         switch head.status {
-        case 200, 500 where consumer.bodyBytes > 0:
-            do { return try consumer.finish() } catch {
+        case 200,
+             500 where consumer.bodyBytes > 0:
+            do { return try await consumer.finish() } catch {
                 throw CimSessionError(host: host, operation: operation, reason: .malformedResponse(error))
             }
         case 401:

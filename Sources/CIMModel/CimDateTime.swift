@@ -28,7 +28,7 @@ public struct CimDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
     /// Parses xs:dateTime (`2013-04-15T16:28:47.73517Z`, `…+02:00`, no zone meaning UTC) or the DMTF
     /// timestamp form. Returns nil for anything else, including DMTF values with `*` wildcards.
     public init?(parsing text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace
         if let value = Self.parseDMTF(trimmed) ?? Self.parseISO(trimmed) { self = value } else { return nil }
     }
 

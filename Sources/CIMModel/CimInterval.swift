@@ -15,7 +15,7 @@ public struct CimInterval: Sendable, Hashable, Comparable, CustomStringConvertib
     /// Parses xs:duration (days, hours, minutes and seconds; years and months are refused, since they
     /// have no fixed length) or the DMTF interval form.
     public init?(parsing text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace
         if let value = Self.parseDMTF(trimmed) ?? Self.parseXSDuration(trimmed) { self = value } else { return nil }
     }
 

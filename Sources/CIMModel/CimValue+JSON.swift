@@ -41,6 +41,9 @@ public struct CimJSONWriter: Sendable {
     /// The JSON written so far, as text.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// Appends one byte of JSON the caller has formed itself (punctuation); it is not checked.
+    public mutating func append(byte: UInt8) { bytes.append(byte) }
+
     /// Appends JSON text the caller has formed itself (punctuation, numbers, literals); it is not checked.
     public mutating func append(rawJSON text: String) { bytes.append(contentsOf: text.utf8) }
 
@@ -74,6 +77,17 @@ public struct CimJSONWriter: Sendable {
             write(property.value)
         }
         byte("}")
+    }
+
+    /// Writes one object member, `"name":value`, without separators: for callers that assemble
+    /// objects from members they reorder themselves (the store hashes sorted members, keeps wire order).
+    /// - Returns: the offset in `bytes` where the value begins.
+    @discardableResult
+    public mutating func write(member name: String, value: CimValue) -> Int {
+        key(name)
+        let valueStart = bytes.count
+        write(value)
+        return valueStart
     }
 
     /// Writes one value.

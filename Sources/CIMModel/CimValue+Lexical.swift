@@ -23,7 +23,7 @@ extension CimValue {
     /// - Throws: `CimValueError` when the text does not read as that type; references and embedded
     ///   instances have no text form and always throw.
     public static func parse(lexical text: String, as scalar: CimType.Scalar) throws(CimValueError) -> CimValue {
-        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = text.trimmingWhitespace
         let digits = t.hasPrefix("+") ? String(t.dropFirst()) : t
         let value: CimValue? = switch scalar {
         case .boolean:

@@ -91,14 +91,14 @@ struct HostVisit: Sendable {
         }) {
             let spec = classes[index]
             let started = ContinuousClock.now
-            var instances: [CimInstance] = []
+            var result = ResultSetEncoder(schemas: writer.store.schemas)
             var failure: CollectionFailure?
             if let hostFailure = shared.state.withLock({ $0.hostFailure }) {
                 failure = CollectionFailure(kind: hostFailure.kind, detail: "not tried: \(hostFailure.detail)")
             } else if Task.isCancelled {
                 failure = cancellation(hostDeadlinePassed: hostDeadlinePassed.value)
             } else {
-                do { instances = try await collect(spec, shared: shared, sessions: &sessions) } catch {
+                do { result = try await collect(spec, shared: shared, sessions: &sessions) } catch {
                     failure = Task.isCancelled ? cancellation(hostDeadlinePassed: hostDeadlinePassed.value) : error
                     if let failure, failure.affectsWholeHost, !Task.isCancelled {
                         shared.state.withLock { if $0.hostFailure == nil { $0.hostFailure = failure } }
@@ -110,14 +110,15 @@ struct HostVisit: Sendable {
                                           status: failure == nil ? .ok : .failed, errorKind: failure?.kind,
                                           errorDetail: failure?.detail, durationMilliseconds: Int64(elapsed / .milliseconds(1)))
             // Instances from a failed enumeration are partial: store none rather than half a truth.
-            let stored = failure == nil ? instances : []
-            try await writer.record(observation, instances: stored)
+            if failure != nil { result = ResultSetEncoder(schemas: writer.store.schemas) }
+            let stored = result.count
+            try await writer.record(result.prepared(observation))
             shared.state.withLock { state in
                 if failure == nil { state.outcome.classesOK += 1 } else { state.outcome.classesFailed += 1 }
-                state.outcome.instances += stored.count
+                state.outcome.instances += stored
                 if state.outcome.firstFailure == nil { state.outcome.firstFailure = failure }
             }
-            events(.classRecorded(host: host.name, className: spec.className, instances: stored.count, failure: failure))
+            events(.classRecorded(host: host.name, className: spec.className, instances: stored, failure: failure))
         }
     }
 
@@ -127,18 +128,19 @@ struct HostVisit: Sendable {
     }
 
     /// Enumerates one class, retrying transient failures and moving to the next credential on 401.
-    private func collect(_ spec: ClassSpec, shared: Shared, sessions: inout [Int: CimSession]) async throws(CollectionFailure) -> [CimInstance] {
+    /// Each instance is encoded for the store as it is parsed; a retry starts from nothing.
+    private func collect(_ spec: ClassSpec, shared: Shared, sessions: inout [Int: CimSession]) async throws(CollectionFailure) -> ResultSetEncoder {
         var attempt = 0
         while true {
             let credentialIndex = shared.state.withLock { $0.credentialIndex }
             let session = try session(for: credentialIndex, cache: &sessions)
             do {
-                var instances: [CimInstance] = []
-                for try await item in session.enumerate(spec.query) {
-                    if let instance = item.instance { instances.append(instance) }
+                let result = Mutex(ResultSetEncoder(schemas: writer.store.schemas))
+                try await session.enumerateAll(spec.query) { item in
+                    if let instance = item.instance { result.withLock { $0.add(instance) } }
                 }
-                return instances
-            } catch let error as CimSessionError {
+                return result.withLock { $0 }
+            } catch {
                 let failure = CollectionFailure(error)
                 if case .unauthorized = error.reason, credentialIndex + 1 < credentials.count {
                     logger.info("credential refused; trying the next one", metadata: ["credential": "\(credentialIndex + 1)"])
@@ -151,8 +153,6 @@ struct HostVisit: Sendable {
                 events(.retrying(host: host.name, className: spec.className, attempt: attempt, delay: delay, failure: failure))
                 logger.debug("retrying", metadata: ["class": "\(spec.className)", "attempt": "\(attempt)", "kind": "\(failure.kind)"])
                 do { try await Task.sleep(for: delay) } catch { throw failure }
-            } catch {
-                throw CollectionFailure(kind: "stopped", detail: "\(error)")
             }
         }
     }

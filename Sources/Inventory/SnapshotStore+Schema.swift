@@ -103,10 +103,11 @@ extension SnapshotStore {
         }
     }
 
-    /// Which properties of which classes are volatile, as one string: stable hashes (content without
-    /// volatile values) are comparable only between rows made under the same signature.
+    /// Which properties of which classes are volatile, and how hashes are formed, as one string:
+    /// stable hashes (content without volatile values) are comparable only between rows made under
+    /// the same signature.
     static func volatilitySignature(_ schemas: CimSchemaRegistry) -> String {
-        let entries = schemas.all.flatMap { schema in
+        let entries = [InstanceContent.hashScheme] + schemas.all.flatMap { schema in
             schema.properties.filter(\.isVolatile).map {
                 "\(schema.namespace.lowercased())/\(schema.className.lowercased()).\($0.name.lowercased())"
             }

@@ -82,6 +82,9 @@ final class ConnectionState: @unchecked Sendable {
         // WinRM speaks HTTP/1.1; message sealing (later) needs one request per connection at a time.
         try set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
         try set(CURLOPT_TCP_KEEPALIVE, 1)
+        // Enumeration responses run to hundreds of kB: a 64 kB receive buffer (default 16 kB) means
+        // a quarter of the reads and parser calls, for 48 kB more per connection in flight.
+        try set(CURLOPT_BUFFERSIZE, 64 << 10)
         try check(cs_curl_setopt_ptr(handle, CURLOPT_ERRORBUFFER, errorBuffer), CURLOPT_ERRORBUFFER)
         try check(cs_curl_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION, transferWriteCallback), CURLOPT_WRITEFUNCTION)
         try check(cs_curl_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION, transferHeaderCallback), CURLOPT_HEADERFUNCTION)

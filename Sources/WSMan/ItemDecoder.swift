@@ -12,6 +12,7 @@ struct ItemDecoder {
     private var cache = SchemaCache()
     /// The parser's names, lent for the duration of one `decodeItem` call.
     private var names = NameTable()
+    private var spareRuns: [(name: Int32, first: Int32, count: Int32)] = []
 
     init(context: WSManResponseContext) {
         self.context = context
@@ -82,8 +83,11 @@ struct ItemDecoder {
         let keyNames = schema.map { cache.views[$0].schema.keys } ?? []
         // Group repeated elements (arrays) in order of first appearance. Repeats are adjacent on
         // the wire, so a group is a run of siblings: (first node, count), no per-property arrays.
-        var runs: [(name: Int32, first: Int32, count: Int32)] = []
-        runs.reserveCapacity(64)
+        // The buffer of the previous item, lent out (an embedded instance gets a fresh one).
+        var runs = spareRuns
+        spareRuns = []
+        runs.removeAll(keepingCapacity: true)
+        defer { spareRuns = runs }
         var scattered = false
         for child in arena.children(element) {
             let c = arena.nodes[Int(child)]
@@ -254,11 +258,17 @@ struct SchemaCache {
     var namespaces: [Int32: String] = [:]
     private(set) var views: [View] = []
     private var viewIndex: [String: Int?] = [:]
+    private var lastView: (className: String, namespace: String, index: Int?)?
 
     /// The index of the view for a class, nil when no schema applies.
     mutating func view(className: String, namespace: String, context: WSManResponseContext) -> Int? {
+        // Every item of a response is usually the same class: skip forming the key for a repeat.
+        if let last = lastView, last.className == className, last.namespace == namespace { return last.index }
         let key = namespace + ":" + className
-        if let cached = viewIndex[key] { return cached }
+        if let cached = viewIndex[key] {
+            lastView = (className, namespace, cached)
+            return cached
+        }
         var view: View?
         if let own = Self.lookup(className, namespace, context.schemas) {
             view = View(schema: own, isOwn: true)
@@ -270,6 +280,7 @@ struct SchemaCache {
         }
         let index = view.map { views.append($0); return views.count - 1 }
         viewIndex[key] = .some(index)
+        lastView = (className, namespace, index)
         return index
     }
 

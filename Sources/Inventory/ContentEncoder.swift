@@ -1,0 +1,127 @@
+import CIMModel
+
+/// Turns the instances of a result set into `InstanceContent`s, keeping per class what does not
+/// change from one instance to the next: the schema, which members are volatile, their sorted order,
+/// where the identity comes from, and the buffers the encoding reuses.
+struct ContentEncoder {
+    private let schemas: CimSchemaRegistry
+    private var classes: [String: ClassFacts] = [:]
+    private var scratch = ContentScratch()
+
+    private struct ClassFacts {
+        let schema: CimClassSchema?
+        var volatile: VolatileNames
+        /// Layouts by property-name list, the last used first (a host's instances share one).
+        var layouts: [MemberLayout] = []
+    }
+
+    init(schemas: CimSchemaRegistry) { self.schemas = schemas }
+
+    mutating func encode(_ instance: CimInstance) -> InstanceContent {
+        let key = instance.namespace + ":" + instance.className
+        var facts = classes[key] ?? {
+            let schema = schemas.schema(namespace: instance.namespace, className: instance.className)
+            return ClassFacts(schema: schema, volatile: VolatileNames(schema))
+        }()
+        let layout: MemberLayout
+        if let found = facts.layouts.firstIndex(where: { $0.fits(instance) }) {
+            layout = facts.layouts[found]
+            if found > 0 { facts.layouts.swapAt(0, found) }
+        } else {
+            layout = MemberLayout(instance, schema: facts.schema, volatile: &facts.volatile)
+            facts.layouts.insert(layout, at: 0)
+            if facts.layouts.count > 8 { facts.layouts.removeLast() }
+        }
+        classes[key] = facts
+        return InstanceContent(instance, layout: layout, scratch: &scratch)
+    }
+}
+
+/// How instances with one list of property names are hashed: the members in canonical (UTF-8 byte)
+/// order, split into non-volatile and volatile, and the identity's members.
+struct MemberLayout {
+    struct IdentityMember {
+        /// `"Name":` as JSON bytes, in the identity's spelling.
+        let key: [UInt8]
+        /// The index of the instance's property, nil when the instance lacks it (written as null).
+        let member: Int?
+    }
+
+    let names: [String]
+    let keyNames: [String]
+    /// `{"class":C,"namespace":N,"properties":{` as canonical JSON bytes.
+    let stableHeader: [UInt8]
+    let sortedStable: [Int]
+    let sortedVolatile: [Int]
+    /// Sorted by name; nil when the instance is its own identity.
+    let identity: [IdentityMember]?
+
+    init(_ instance: CimInstance, schema: CimClassSchema?, volatile: inout VolatileNames) {
+        let names = instance.properties.map(\.name)
+        self.names = names
+        keyNames = instance.keyNames
+        var writer = CimJSONWriter(style: .canonical, reservingCapacity: 128)
+        writer.append(byte: UInt8(ascii: "{"))
+        writer.write(member: "class", value: .string(instance.className))
+        writer.append(byte: UInt8(ascii: ","))
+        writer.write(member: "namespace", value: .string(instance.namespace))
+        writer.append(rawJSON: ",\"properties\":{")
+        stableHeader = writer.bytes
+
+        let order = names.indices.sorted { MemberLayout.precedes(names[$0], $0, names[$1], $1) }
+        var stable: [Int] = [], volatileMembers: [Int] = []
+        for index in order {
+            if volatile.contains(names[index]) { volatileMembers.append(index) } else { stable.append(index) }
+        }
+        sortedStable = stable
+        sortedVolatile = volatileMembers
+
+        let identityNames = InstanceContent.identityNames(schema: schema, instance: instance)
+        identity = identityNames.map { identityNames in
+            identityNames.enumerated().sorted { MemberLayout.precedes($0.element, $0.offset, $1.element, $1.offset) }.map { _, name in
+                writer.reset()
+                writer.write(member: name, value: .null)
+                return IdentityMember(key: Array(writer.bytes.dropLast(4)), member: MemberLayout.index(of: name, in: instance.properties))
+            }
+        }
+    }
+
+    /// True when the instance has exactly this layout's property names and key names.
+    func fits(_ instance: CimInstance) -> Bool {
+        guard instance.properties.count == names.count, instance.keyNames == keyNames else { return false }
+        for (property, name) in zip(instance.properties, names) where property.name != name { return false }
+        return true
+    }
+
+    /// Canonical member order: UTF-8 bytes of the name, then position (duplicates stay in wire order).
+    private static func precedes(_ a: String, _ aIndex: Int, _ b: String, _ bIndex: Int) -> Bool {
+        if a == b { return aIndex < bIndex }
+        return a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    /// `CimInstance`'s lookup: the exact name first, else case-insensitively.
+    private static func index(of name: String, in properties: [CimProperty]) -> Int? {
+        if let exact = properties.firstIndex(where: { $0.name == name }) { return exact }
+        let folded = name.lowercased()
+        return properties.firstIndex { $0.name.lowercased() == folded }
+    }
+}
+
+/// The volatile property names of one class, looked up by the exact spelling an instance uses: each
+/// spelling is case-folded once, not once per instance.
+struct VolatileNames {
+    private let folded: Set<String>
+    private var known: [String: Bool] = [:]
+
+    init(_ schema: CimClassSchema?) {
+        folded = Set((schema?.volatileProperties ?? []).map { $0.lowercased() })
+    }
+
+    mutating func contains(_ name: String) -> Bool {
+        if folded.isEmpty { return false }
+        if let answer = known[name] { return answer }
+        let answer = folded.contains(name.lowercased())
+        known[name] = answer
+        return answer
+    }
+}
