@@ -21,29 +21,27 @@ extension DiffEngine {
         guard old != new else { return diff }
         let members = try memberIDs(old, new)
         let (oldMembers, newMembers) = Self.unshared(members.old, members.new)
-        let contents = try contents(oldMembers + newMembers)
-        func identityKey(_ id: Int64) -> String { contents[id]?.identity ?? "#\(id)" }
+        let stored = try contents(oldMembers + newMembers)
+        let before = stored[..<oldMembers.count], after = stored[oldMembers.count...]
+        func identityKey(_ content: StoredContent) -> String { content.identity ?? "#\(content.id)" }
 
-        var unmatched: [String: [Int64]] = [:]
-        for id in oldMembers { unmatched[identityKey(id), default: []].append(id) }
-        var pairs: [(Int64, Int64)] = []
-        var added: [Int64] = []
-        for id in newMembers {
-            let identity = identityKey(id)
-            guard var candidates = unmatched[identity], !candidates.isEmpty else { added.append(id); continue }
-            let oldID = candidates.removeFirst()
-            if !equalButVolatile(contents[oldID]?.stable, contents[id]?.stable) { pairs.append((oldID, id)) }
+        var unmatched: [String: [Int]] = [:]   // identity → indices in `before`, in wire order
+        for index in before.indices { unmatched[identityKey(before[index]), default: []].append(index) }
+        var pairs: [(old: StoredContent, new: StoredContent)] = []
+        for content in after {
+            let identity = identityKey(content)
+            guard var candidates = unmatched[identity], !candidates.isEmpty else {
+                diff.added.append(try identified(content))
+                continue
+            }
+            let counterpart = before[candidates.removeFirst()]
             unmatched[identity] = candidates
+            if !equalButVolatile(counterpart.stable, content.stable) { pairs.append((counterpart, content)) }
         }
-        for id in oldMembers {
-            guard var remaining = unmatched[identityKey(id)], let index = remaining.firstIndex(of: id) else { continue }
-            remaining.remove(at: index)
-            unmatched[identityKey(id)] = remaining
-            diff.removed.append(try identified(contents[id]!))
-        }
-        for id in added { diff.added.append(try identified(contents[id]!)) }
-        for (oldID, newID) in pairs {
-            if let change = try instanceChange(contents[oldID]!, contents[newID]!) { diff.changed.append(change) }
+        let removed = Set(unmatched.values.joined())
+        for index in before.indices where removed.contains(index) { diff.removed.append(try identified(before[index])) }
+        for pair in pairs {
+            if let change = try instanceChange(pair.old, pair.new) { diff.changed.append(change) }
         }
         return diff
     }
@@ -83,28 +81,30 @@ extension DiffEngine {
         return members
     }
 
-    /// The stored contents with these ids, read in place in one query (ids as a JSON array for
-    /// `json_each`, so the statement is prepared once).
+    /// The stored contents with these ids, in the same order, read in place in one query (ids as a
+    /// JSON array for `json_each`, so the statement is prepared once).
     /// - Throws: `StoreError` `.corrupt` when an id has no content.
-    func contents(_ ids: [Int64]) throws -> [Int64: StoredContent] {
-        guard !ids.isEmpty else { return [:] }
+    func contents(_ ids: [Int64]) throws -> [StoredContent] {
+        guard !ids.isEmpty else { return [] }
         let statement = try db.cachedStatement(sql: """
             SELECT id, namespace, class, identity, stable_hash, epoch, properties FROM instance_content
             WHERE id IN (SELECT value FROM json_each(?))
             """)
         let rows = try Row.fetchCursor(statement, arguments: ["[" + ids.map(String.init).joined(separator: ",") + "]"])
         let column = SQLiteColumns(statement)
-        var contents = [Int64: StoredContent](minimumCapacity: ids.count)
+        var byID = [Int64: StoredContent](minimumCapacity: ids.count)
         while try rows.next() != nil {
             let id = column.int64(0)
-            contents[id] = StoredContent(id: id, key: ClassKey(namespace: column.text(1) ?? "", className: column.text(2) ?? ""),
-                                         identity: column.text(3), stable: Stable(column, hash: 4, epoch: 5),
-                                         properties: column.bytes(6))
+            byID[id] = StoredContent(id: id, key: ClassKey(namespace: column.text(1) ?? "", className: column.text(2) ?? ""),
+                                     identity: column.text(3), stable: Stable(column, hash: 4, epoch: 5),
+                                     properties: column.bytes(6))
         }
-        if let missing = ids.first(where: { contents[$0] == nil }) {
-            throw StoreError(.corrupt, path: store.path, "instance content \(missing) is referenced but missing")
+        return try ids.map { id throws(StoreError) in
+            guard let content = byID[id] else {
+                throw StoreError(.corrupt, path: store.path, "instance content \(id) is referenced but missing")
+            }
+            return content
         }
-        return contents
     }
 
     mutating func schema(_ key: ClassKey) -> CimClassSchema? {
