@@ -20,32 +20,41 @@ struct GroundTruthTests {
         try await SimulatedFleet.run(FleetSweep.configuration(hosts: Self.hostCount, seed: 600), logger: .init(label: "sim")) { fleet in
             try await Transport.withTransport(logger: .init(label: "diff-tests")) { transport in
                 var previous = try await FleetSweep.sweep(fleet, transport: transport, into: store)
+                var truth = fleet.tick()
                 var sawPIDReuse = false, sawVolatileOnly = false
                 for tick in 1...Self.ticks {
-                    let truth = fleet.tick()
                     let current = try await FleetSweep.sweep(fleet, transport: transport, into: store)
-                    for includeVolatile in [false, true] {
-                        let diff = try store.diff(from: .id(previous), to: .id(current),
-                                                  options: DiffOptions(includeVolatile: includeVolatile))
-                        let reported = try Entries(diffJSON: diff.jsonText(), schemas: store.schemas)
-                        let expected = Entries(truth: truth, includeVolatile: includeVolatile)
-                        #expect(!expected.lines.isEmpty, "tick \(tick) changed nothing: the test would prove nothing")
-                        let missing = expected.lines.subtracting(reported.lines).sorted()
-                        let extra = reported.lines.subtracting(expected.lines).sorted()
-                        #expect(missing.isEmpty, "tick \(tick), volatile \(includeVolatile): missing from diff:\n\(missing.prefix(20).joined(separator: "\n"))")
-                        #expect(extra.isEmpty, "tick \(tick), volatile \(includeVolatile): not in the truth:\n\(extra.prefix(20).joined(separator: "\n"))")
-                        #expect(reported.statuses.subtracting(["changed", "unchanged"]).isEmpty, "\(reported.statuses)")
-                        #expect(reported.hostCount == Self.hostCount)
-                    }
+                    // The next tick's drift is drawn while this one is checked: the check reads only
+                    // the store, the tick touches only the simulator.
+                    async let next = tick < Self.ticks ? fleet.tick() : nil
+                    try Self.check(truth, tick: tick, from: previous, to: current, in: store)
                     sawPIDReuse = sawPIDReuse || Entries.hasPIDReuse(truth)
                     sawVolatileOnly = sawVolatileOnly || truth.hosts.contains { host in
                         host.classes.contains { $0.changed.count != $0.nonVolatileChanges.count }
                     }
                     previous = current
+                    if let following = await next { truth = following }
                 }
                 #expect(sawPIDReuse, "no tick reused a PID: identity across PID reuse went untested")
                 #expect(sawVolatileOnly, "no tick changed only volatile properties")
             }
+        }
+    }
+
+    /// The diff of one tick's two sweeps, without and with volatile properties, against its truth.
+    static func check(_ truth: DriftTruth, tick: Int, from previous: SnapshotID, to current: SnapshotID,
+                      in store: SnapshotStore) throws {
+        for includeVolatile in [false, true] {
+            let diff = try store.diff(from: .id(previous), to: .id(current), options: DiffOptions(includeVolatile: includeVolatile))
+            let reported = try Entries(diffJSON: diff.jsonText(), schemas: store.schemas)
+            let expected = Entries(truth: truth, includeVolatile: includeVolatile)
+            #expect(!expected.lines.isEmpty, "tick \(tick) changed nothing: the test would prove nothing")
+            let missing = expected.lines.subtracting(reported.lines).sorted()
+            let extra = reported.lines.subtracting(expected.lines).sorted()
+            #expect(missing.isEmpty, "tick \(tick), volatile \(includeVolatile): missing from diff:\n\(missing.prefix(20).joined(separator: "\n"))")
+            #expect(extra.isEmpty, "tick \(tick), volatile \(includeVolatile): not in the truth:\n\(extra.prefix(20).joined(separator: "\n"))")
+            #expect(reported.statuses.subtracting(["changed", "unchanged"]).isEmpty, "\(reported.statuses)")
+            #expect(reported.hostCount == hostCount)
         }
     }
 }
