@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import Foundation
 import Testing
 
@@ -40,8 +41,8 @@ enum AuthLab {
     /// A realm, keytabs, a ticket cache, a PKI and an NTLM user file in a fresh directory.
     final class Realm {
         let directory: URL
-        let kdcPort: Int
-        private let kdc = Process()
+        private(set) var kdcPort = 0
+        private var kdc: ChildProcess?
 
         var krb5Config: String { path("krb5.conf") }
         var serviceKeytab: String { path("http.keytab") }
@@ -53,58 +54,64 @@ enum AuthLab {
         func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
         /// - Parameter withPKI: also create the test CA and certificates (about half a second).
-        init(withPKI: Bool = false) throws {
+        var environment: [String: String] { ["KRB5_CONFIG": krb5Config, "KRB5_KDC_PROFILE": path("kdc.conf")] }
+
+        init(withPKI: Bool = false) async throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("cimsweep-auth-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            kdcPort = try freeTCPPort()
-            try writeConfiguration()
+            try writeConfiguration(kdcPort: try freeTCPPort())
             setenv("KRB5_CONFIG", krb5Config, 1)
-            let environment = ["KRB5_CONFIG": krb5Config, "KRB5_KDC_PROFILE": path("kdc.conf")]
-            try run("/usr/sbin/kdb5_util", ["create", "-s", "-r", realm, "-P", "throwaway-master"], environment: environment)
+            try await run("/usr/sbin/kdb5_util", ["create", "-s", "-r", realm, "-P", "throwaway-master"], environment: environment)
             var script = "addprinc -pw \(password) \(user)\n"
             for host in serviceHosts {
                 script += "addprinc -randkey HTTP/\(host)\nktadd -k \(serviceKeytab) HTTP/\(host)\n"
             }
             script += "ktadd -norandkey -k \(userKeytab) \(user)\n"
-            try run("/usr/sbin/kadmin.local", [], environment: environment, input: script)
-            try startKDC(environment: environment)
-            try run("/usr/bin/kinit", ["-k", "-t", userKeytab, "-c", ticketCache, user], environment: environment)
+            try await run("/usr/sbin/kadmin.local", [], environment: environment, input: script)
+            try await startKDC()
+            try await run("/usr/bin/kinit", ["-k", "-t", userKeytab, "-c", ticketCache, user], environment: environment)
             try "CIMSWEEP:\(user):\(password)\n:\(user):\(password)\n:\(user)@\(realm):\(password)\n\(realm):\(user):\(password)\n"
                 .write(toFile: ntlmUsers, atomically: true, encoding: .utf8)
-            if withPKI { try run("/bin/bash", [pkiScript.path, pki.path], environment: [:]) }
+            if withPKI { try await run("/bin/bash", [pkiScript.path, pki.path], environment: [:]) }
         }
 
         deinit {
             // SIGKILL: children spawned from a dispatch worker inherit its blocked-signal mask, so SIGTERM waits.
-            if kdc.isRunning {
-                kill(kdc.processIdentifier, SIGKILL)
-                kdc.waitUntilExit()
-            }
+            // ChildProcess reaps it on its own thread.
+            kdc?.signal(SIGKILL)
             try? FileManager.default.removeItem(at: directory)
         }
 
-        /// krb5kdc in the foreground, logging to stderr; ready once it logs "commencing operation".
-        private func startKDC(environment: [String: String]) throws {
-            kdc.executableURL = URL(fileURLWithPath: "/usr/sbin/krb5kdc")
-            kdc.arguments = ["-n", "-r", realm]
-            kdc.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            let errors = Pipe()
-            kdc.standardError = errors
-            kdc.standardOutput = FileHandle.nullDevice
-            try kdc.run()
-            var seen: [String] = []
-            while true {
-                let line = readLine(from: errors.fileHandleForReading)
-                if line.contains("commencing operation") { break }
-                guard !line.isEmpty || kdc.isRunning else { throw LabError("krb5kdc did not start: \(seen.joined(separator: "\n"))") }
-                seen.append(line)
+        /// krb5kdc in the foreground, its log (stderr) merged into stdout; ready once it logs "commencing operation".
+        ///
+        /// krb5kdc cannot bind port 0 and report it, so the port comes from `freeTCPPort`, which releases it
+        /// before krb5kdc binds it (TCP and UDP): another server may take it in between. krb5kdc then logs
+        /// "Address already in use" and exits, and the KDC is started again on a new port.
+        private func startKDC(attempts: Int = 5) async throws {
+            var merged = ProcessInfo.processInfo.environment
+            merged.merge(environment) { $1 }
+            for attempt in 1...attempts {
+                if attempt > 1 { try writeConfiguration(kdcPort: try freeTCPPort()) }
+                let child = try ChildProcess("/bin/sh", ["-c", "exec /usr/sbin/krb5kdc -n -r \"$0\" 2>&1", realm], environment: merged)
+                var seen: [String] = []
+                while let line = await child.nextStdoutLine() {
+                    if line.contains("commencing operation") {
+                        kdc = child
+                        return
+                    }
+                    seen.append(line)
+                }
+                // Its output ended before it was ready: it exited.
+                let result = await child.finished()
+                let log = seen.joined(separator: "\n")
+                guard log.contains("Address already in use"), attempt < attempts else {
+                    throw LabError("krb5kdc did not start (status \(result.status)): \(log)")
+                }
             }
-            // Keep draining its log so a full pipe never blocks it.
-            let handle = errors.fileHandleForReading
-            Thread.detachNewThread { while !handle.availableData.isEmpty {} }
         }
 
-        private func writeConfiguration() throws {
+        private func writeConfiguration(kdcPort: Int) throws {
+            self.kdcPort = kdcPort
             try """
                 [libdefaults]
                     default_realm = \(realm)
@@ -137,13 +144,15 @@ enum AuthLab {
                 [logging]
                     kdc = STDERR
                 """.write(toFile: path("kdc.conf"), atomically: true, encoding: .utf8)
-            FileManager.default.createFile(atPath: path("kadm5.acl"), contents: Data())
+            if !FileManager.default.fileExists(atPath: path("kadm5.acl")) {
+                FileManager.default.createFile(atPath: path("kadm5.acl"), contents: Data())
+            }
         }
     }
 
     /// pyspnego behind HTTP (and HTTPS), as a child process on free ports.
     final class Acceptor {
-        let process = Process()
+        let process: ChildProcess
         let httpPort: Int
         let httpsPort: Int
         let logFile: URL
@@ -161,8 +170,9 @@ enum AuthLab {
             var upstream: (url: String, basic: String)?
         }
 
-        init(realm: Realm, options: Options = Options()) throws {
-            var arguments = [acceptorScript.path, "--port", "0", "--schemes", options.schemes]
+        init(realm: Realm, options: Options = Options()) async throws {
+            logFile = realm.directory.appendingPathComponent("acceptor-\(UUID().uuidString).log")
+            var arguments = [acceptorScript.path, "--port", "0", "--schemes", options.schemes, "--log", logFile.path]
             if options.tls {
                 arguments += [
                     "--tls-port", "0", "--cert", realm.pki.appendingPathComponent("server.pem").path,
@@ -184,23 +194,15 @@ enum AuthLab {
                 arguments += ["--upstream", upstream.url]
                 environment["UPSTREAM_BASIC"] = upstream.basic
             }
-            logFile = realm.directory.appendingPathComponent("acceptor-\(UUID().uuidString).log")
-            FileManager.default.createFile(atPath: logFile.path, contents: Data())
-            process.executableURL = python
-            process.arguments = arguments
-            process.environment = environment
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = try FileHandle(forWritingTo: logFile)
-            try process.run()
+            process = try ChildProcess(python.path, arguments, environment: environment)
             // Readiness: the one line it prints once both sockets listen.
-            let line = readLine(from: output.fileHandleForReading)
+            let line = await process.nextStdoutLine() ?? ""
             let fields = line.split(separator: " ")
             guard fields.count == 3, fields[0] == "READY", let http = Int(fields[1]), let https = Int(fields[2]) else {
-                process.terminate()
-                process.waitUntilExit()
+                process.signal(SIGKILL)
+                let result = await process.finished()
                 let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-                throw LabError("the acceptor did not start: \(line) \(log)")
+                throw LabError("the acceptor did not start: \(line) \(result.stderr) \(log)")
             }
             httpPort = http
             httpsPort = https
@@ -209,8 +211,7 @@ enum AuthLab {
         var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
         deinit {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.signal(SIGKILL)
         }
     }
 
@@ -219,40 +220,19 @@ enum AuthLab {
         init(_ description: String) { self.description = description }
     }
 
-    /// Runs a tool to completion; its output goes to the error on failure.
+    /// Runs a tool to completion (with `input` on its stdin); its output goes to the error on failure.
     @discardableResult
-    static func run(_ tool: String, _ arguments: [String], environment: [String: String], input: String? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
+    static func run(_ tool: String, _ arguments: [String], environment: [String: String], input: String? = nil) async throws -> String {
         var merged = ProcessInfo.processInfo.environment
         merged.merge(environment) { $1 }
-        process.environment = merged
-        let output = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw LabError("\(tool) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)")
+        let child = try ChildProcess(tool, arguments, environment: merged, keepsStdinOpen: input != nil)
+        if let input { child.writeStdin(input) }
+        let result = await child.finished()
+        let text = result.stdout + result.stderr
+        guard result.status == 0, !result.terminatedBySignal else {
+            throw LabError("\(tool) \(arguments.joined(separator: " ")) exited \(result.status): \(text)")
         }
         return text
-    }
-
-    /// Reads one line (blocking); empty at end of file.
-    static func readLine(from handle: FileHandle) -> String {
-        var bytes: [UInt8] = []
-        while true {
-            let chunk = handle.readData(ofLength: 1)
-            guard let byte = chunk.first, byte != UInt8(ascii: "\n") else { break }
-            bytes.append(byte)
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A port nothing listens on right now (the KDC cannot bind port 0 and report it).
