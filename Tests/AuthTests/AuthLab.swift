@@ -53,13 +53,16 @@ enum AuthLab {
 
         func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
-        /// - Parameter withPKI: also create the test CA and certificates (about half a second).
+        /// What the MIT tools need to find this realm.
         var environment: [String: String] { ["KRB5_CONFIG": krb5Config, "KRB5_KDC_PROFILE": path("kdc.conf")] }
 
-        init(withPKI: Bool = false) async throws {
+        /// - Parameters:
+        ///   - withPKI: also create the test CA and certificates (about half a second).
+        ///   - kdcPort: the port krb5kdc tries first; nil picks a free one.
+        init(withPKI: Bool = false, kdcPort firstPort: Int? = nil) async throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("cimsweep-auth-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try writeConfiguration(kdcPort: try freeTCPPort())
+            try writeConfiguration(kdcPort: try firstPort ?? freeTCPPort())
             setenv("KRB5_CONFIG", krb5Config, 1)
             try await run("/usr/sbin/kdb5_util", ["create", "-s", "-r", realm, "-P", "throwaway-master"], environment: environment)
             var script = "addprinc -pw \(password) \(user)\n"
@@ -237,8 +240,14 @@ enum AuthLab {
 
     /// A port nothing listens on right now (the KDC cannot bind port 0 and report it).
     static func freeTCPPort() throws -> Int {
+        let (descriptor, port) = try listeningSocket()
+        close(descriptor)
+        return port
+    }
+
+    /// A TCP socket listening on a free loopback port: its descriptor (the caller closes it) and port.
+    static func listeningSocket() throws -> (descriptor: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -246,10 +255,14 @@ enum AuthLab {
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+                bind(fd, pointer, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, pointer, &length) == 0
             }
         }
-        guard bound else { throw LabError("no free port: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard bound else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw LabError("no free port: \(reason)")
+        }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 }
