@@ -50,6 +50,8 @@ final class GSSInitiator {
     private var context: gss_ctx_id_t?
     /// RFC 5929 application data (`tls-server-end-point:` + hash), or nil for no channel bindings.
     private let channelBindings: [UInt8]?
+    /// Where the credential came from, to learn the Kerberos error behind a failed Negotiate call.
+    private let source: NegotiateAuthentication.CredentialSource
     private(set) var isComplete = false
     /// Whether the server must still confirm (a mutual-auth token in the final 200).
     private(set) var needsFinalToken = false
@@ -57,7 +59,10 @@ final class GSSInitiator {
     init(authentication: NegotiateAuthentication, endpoint: Endpoint, channelBindings: [UInt8]?) throws(GSSFailure) {
         mechanism = authentication.mechanism
         self.channelBindings = channelBindings
-        credential = try Self.acquire(authentication.credentials, mechanism: mechanism)
+        source = authentication.credentials
+        do { credential = try Self.acquire(source, mechanism: mechanism) } catch {
+            throw Self.revealingKerberosStatus(of: error, mechanism: mechanism, source: source, target: nil)
+        }
         target = try Self.importTarget(spn: authentication.spn(for: endpoint), host: endpoint.host, mechanism: mechanism,
                                        custom: authentication.servicePrincipal != nil || authentication.includesPortInSPN)
     }
@@ -110,7 +115,9 @@ final class GSSInitiator {
         }
         defer { gss_release_buffer(&minor, &output) }
         if cs_gss_is_error(major) != 0 {
-            throw GSSFailure("gss_init_sec_context", major: major, minor: minor)
+            let failure = GSSFailure("gss_init_sec_context", major: major, minor: minor)
+            // Only the first step asks the KDC; later ones check the server's token.
+            throw input == nil ? Self.revealingKerberosStatus(of: failure, mechanism: mechanism, source: source, target: target) : failure
         }
         isComplete = cs_gss_continue_needed(major) == 0
         needsFinalToken = !isComplete
@@ -227,7 +234,7 @@ final class GSSInitiator {
         return try importName(spn, type: cs_gss_nt_krb5_principal())
     }
 
-    private static func acquire(_ source: NegotiateAuthentication.CredentialSource, mechanism: NegotiateAuthentication.Mechanism)
+    static func acquire(_ source: NegotiateAuthentication.CredentialSource, mechanism: NegotiateAuthentication.Mechanism)
         throws(GSSFailure) -> gss_cred_id_t?
     {
         var minor: OM_uint32 = 0

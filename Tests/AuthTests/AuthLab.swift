@@ -33,6 +33,15 @@ enum AuthLab {
         return nil
     }()
 
+    static let faketime = "/usr/bin/faketime"
+
+    /// Whether libfaketime's `faketime` is here (scripts/setup installs it), printing why not.
+    static var hasFaketime: Bool {
+        let present = FileManager.default.isExecutableFile(atPath: faketime)
+        if !present { print("AuthTests with a shifted clock skipped: \(faketime) is missing (scripts/setup installs faketime)") }
+        return present
+    }
+
     static var isAvailable: Bool {
         if let missing { print("AuthTests skipped: \(missing)") }
         return missing == nil
@@ -83,6 +92,15 @@ enum AuthLab {
             // ChildProcess reaps it on its own thread.
             kdc?.signal(SIGKILL)
             try? FileManager.default.removeItem(at: directory)
+        }
+
+        /// kinit from the user keytab into `cache`, run with its clock `clockOffset` seconds off (libfaketime).
+        /// The KDC keeps the true time: it stamps the ticket's times, and kinit records its clock's offset
+        /// from the KDC in the cache, which every later client of that cache applies.
+        func kinit(into cache: String, clockOffset: Int, lifetime: String? = nil) async throws {
+            let offset = clockOffset < 0 ? "\(clockOffset)" : "+\(clockOffset)"
+            try await run(faketime, ["-f", offset, "/usr/bin/kinit"] + (lifetime.map { ["-l", $0] } ?? [])
+                              + ["-k", "-t", userKeytab, "-c", cache, user], environment: environment)
         }
 
         /// krb5kdc in the foreground, its log (stderr) merged into stdout; ready once it logs "commencing operation".
@@ -164,6 +182,8 @@ enum AuthLab {
             var tls = false
             /// With `tls`: ask clients for a certificate signed by the lab CA.
             var requestsClientCertificate = true
+            /// With `tls`: the server certificate, a PEM in the lab's PKI (auth_pki.sh), keyed by server.key.
+            var serverCertificate = "server.pem"
             var channelBindings = false
             var requireEncryption = false
             /// Close the connection after every N answered requests (0: never).
@@ -178,7 +198,7 @@ enum AuthLab {
             var arguments = [acceptorScript.path, "--port", "0", "--schemes", options.schemes, "--log", logFile.path]
             if options.tls {
                 arguments += [
-                    "--tls-port", "0", "--cert", realm.pki.appendingPathComponent("server.pem").path,
+                    "--tls-port", "0", "--cert", realm.pki.appendingPathComponent(options.serverCertificate).path,
                     "--key", realm.pki.appendingPathComponent("server.key").path,
                 ]
                 if options.requestsClientCertificate {

@@ -75,6 +75,36 @@ extension AuthSuites {
             #expect(!acceptor.log.contains("authenticated"))
         }
 
+        /// An expired client certificate fails the server's verification, an expired server certificate ours;
+        /// both in the TLS phase, before any credential is sent.
+        @Test func expiredCertificatesFailInTheTLSPhase() async throws {
+            let realm = try await AuthLab.Realm(withPKI: true)
+            let pki = realm.pki
+            let ca = pki.appendingPathComponent("ca.pem").path
+            let acceptor = try await AuthLab.Acceptor(realm: realm, options: .init(tls: true))
+            let expired = ClientCertificate(certificateFile: pki.appendingPathComponent("client-expired.pem").path,
+                                            keyFile: pki.appendingPathComponent("client.key").path)
+            await #expect {
+                _ = try await Self.post(port: acceptor.httpsPort, .certificate(expired), caFile: ca)
+            } throws: { error in
+                let error = error as? TransportError
+                return error?.phase == .tls && error?.host == "localhost" && "\(error!)".hasPrefix("localhost: tls failed: ")
+                    && "\(error!)".contains("expired")
+            }
+            #expect(!acceptor.log.contains("authenticated"))
+
+            let expiredServer = try await AuthLab.Acceptor(realm: realm, options: .init(tls: true, serverCertificate: "server-expired.pem"))
+            let kerberos = NegotiateAuthentication(mechanism: .kerberos, credentials: .ticketCache(realm.ticketCache))
+            await #expect {
+                _ = try await Self.post(port: expiredServer.httpsPort, .negotiate(kerberos), caFile: ca)
+            } throws: { error in
+                let error = error as? TransportError
+                return error?.phase == .tls && error?.host == "localhost" && "\(error!)".hasPrefix("localhost: tls failed: ")
+                    && "\(error!)".contains("certificate has expired")
+            }
+            #expect(!expiredServer.log.contains("authenticated"))
+        }
+
         @Test func aCertificateTheServerDoesNotMapIsReportedAsSuch() async throws {
             let realm = try await AuthLab.Realm(withPKI: true)
             // Without a client CA the acceptor never asks for a certificate, so it maps none and answers 401.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Throwaway test PKI for the AuthTests acceptor: CA, server cert, client certs (from reference/auth-lab).
-# Usage: pki-up.sh DIR   -> DIR/{ca,server,client,other-ca}.{pem,key}
+# Usage: auth_pki.sh DIR   -> DIR/{ca,server,client,other-ca}.{pem,key}, client-other.pem,
+#        client-expired.pem, server-expired.pem, client.p12
 set -euo pipefail
 D=$(realpath -m "${1:?dir}"); mkdir -p "$D"; cd "$D"
 subj() { echo "/O=cimsweep test/CN=$1"; }
@@ -28,6 +29,12 @@ openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 
 # same client identity signed by the unrelated CA (must be rejected)
 openssl x509 -req -in client.csr -CA other-ca.pem -CAkey other-ca.key -CAcreateserial -days 2 \
     -extfile client.ext -out client-other.pem 2>/dev/null
+# expired: notAfter a day before notBefore (openssl has no start date for x509 -req), so "certificate has
+# expired" for every verifier, without faking the clock
+openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days -1 \
+    -extfile client.ext -out client-expired.pem 2>/dev/null
+openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days -1 \
+    -extfile server.ext -out server-expired.pem 2>/dev/null
 # PKCS#12 bundle of the client cert (password "test"), if the client API wants one
 openssl pkcs12 -export -in client.pem -inkey client.key -out client.p12 -passout pass:test 2>/dev/null
 rm -f ./*.csr ./*.srl
