@@ -12,7 +12,7 @@ enum AuthLab {
     static let user = "alice"
     static let password = "Ph0enix-kdc!auth-7731"
     /// Host names that get an `HTTP/<name>` service principal in the realm.
-    static let serviceHosts = ["localhost", "127.0.0.1"]
+    static let serviceHosts = ["localhost", "127.0.0.1", "127.0.0.2"]
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -149,6 +149,7 @@ enum AuthLab {
                 [domain_realm]
                     localhost = \(realm)
                     127.0.0.1 = \(realm)
+                    127.0.0.2 = \(realm)
                 """.write(toFile: krb5Config, atomically: true, encoding: .utf8)
             try """
                 [kdcdefaults]
@@ -179,6 +180,8 @@ enum AuthLab {
         let logFile: URL
 
         struct Options {
+            /// The loopback address it listens on (127/8 routes to lo on Linux).
+            var bind = "127.0.0.1"
             var tls = false
             /// With `tls`: ask clients for a certificate signed by the lab CA.
             var requestsClientCertificate = true
@@ -195,7 +198,8 @@ enum AuthLab {
 
         init(realm: Realm, options: Options = Options()) async throws {
             logFile = realm.directory.appendingPathComponent("acceptor-\(UUID().uuidString).log")
-            var arguments = [acceptorScript.path, "--port", "0", "--schemes", options.schemes, "--log", logFile.path]
+            var arguments = [acceptorScript.path, "--bind", options.bind, "--port", "0", "--schemes", options.schemes,
+                             "--log", logFile.path]
             if options.tls {
                 arguments += [
                     "--tls-port", "0", "--cert", realm.pki.appendingPathComponent(options.serverCertificate).path,
