@@ -270,7 +270,8 @@ enum AuthLab {
     }
 
     /// A TCP socket listening on a free loopback port: its descriptor (the caller closes it) and port.
-    static func listeningSocket() throws -> (descriptor: Int32, port: Int) {
+    /// - Parameter backlog: connections the kernel completes before anyone accepts them.
+    static func listeningSocket(backlog: Int32 = 1) throws -> (descriptor: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -279,7 +280,7 @@ enum AuthLab {
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, pointer, &length) == 0
+                bind(fd, pointer, length) == 0 && listen(fd, backlog) == 0 && getsockname(fd, pointer, &length) == 0
             }
         }
         guard bound else {
