@@ -13,7 +13,7 @@ struct HostVisit: Sendable {
     let snapshot: SnapshotID
     let classes: [ClassSpec]
     let options: CimSessionOptions
-    /// Credentials to try in order, the next one when the host answers 401.
+    /// Credentials to try in order, the next one when one fails to authenticate (see `refusesCredential`).
     let credentials: [CimCredentials]
     let settings: CollectorOptions
     let transport: Transport

@@ -167,7 +167,7 @@ enum AuthLab {
                     kdc = STDERR
                 """.write(toFile: path("kdc.conf"), atomically: true, encoding: .utf8)
             if !FileManager.default.fileExists(atPath: path("kadm5.acl")) {
-                FileManager.default.createFile(atPath: path("kadm5.acl"), contents: Data())
+                _ = FileManager.default.createFile(atPath: path("kadm5.acl"), contents: Data())
             }
         }
     }
