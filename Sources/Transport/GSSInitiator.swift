@@ -42,7 +42,8 @@ struct GSSFailure: Error, Sendable {
 
 /// One client security context: credential, target name, the token exchange, and WinRM wrap/unwrap.
 ///
-/// Not thread-safe; ``SecureChannel`` uses it under its lock only. GSSAPI calls may block on a KDC round trip.
+/// Not thread-safe; ``SecureChannel`` uses it under its lock only. Creating it and the first ``step(_:)`` may wait
+/// on a KDC round trip, so ``SecureChannel`` makes both on a ``GSSThread``.
 final class GSSInitiator {
     let mechanism: NegotiateAuthentication.Mechanism
     private var credential: gss_cred_id_t?
