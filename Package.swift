@@ -80,7 +80,7 @@ let authTargets: [Target] = [
     .testTarget(
         name: "AuthTests",
         dependencies: [
-            "Transport", "CIM", "CIMModel", "Simulator", "cimsweep",
+            "Transport", "CIM", "CIMModel", "Inventory", "Simulator", "ChildProcessSupport", "cimsweep",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "InMemoryLogging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),

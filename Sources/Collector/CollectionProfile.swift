@@ -8,7 +8,8 @@ public struct CollectionProfile: Sendable, Hashable {
     public var classes: [ClassSpec]
     /// Session settings for every host.
     public var session: SessionSettings
-    /// Credential set names to try in order: the next is tried only when the host refuses one (401).
+    /// Credential set names to try in order: the next is tried only when one fails to authenticate (a 401,
+    /// no or an expired ticket, a password the KDC refuses).
     public var credentials: [String]
     /// Overrides by hosts-file tag, applied in the order of the host's tags.
     public var groups: [String: GroupOverride]

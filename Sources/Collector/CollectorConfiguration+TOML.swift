@@ -11,7 +11,7 @@ extension CollectorConfiguration {
     ///
     /// [profiles.servers]
     /// extends = "default"                        # classes and settings to start from
-    /// credentials = ["ops"]                      # tried in order when a host answers 401
+    /// credentials = ["ops"]                      # tried in order while one fails to authenticate
     /// ssl = true
     /// add_classes = [{ class = "Win32_Service", where = "StartMode = 'Auto'", properties = ["Name", "State"] }]
     ///

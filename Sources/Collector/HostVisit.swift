@@ -13,7 +13,7 @@ struct HostVisit: Sendable {
     let snapshot: SnapshotID
     let classes: [ClassSpec]
     let options: CimSessionOptions
-    /// Credentials to try in order, the next one when the host answers 401.
+    /// Credentials to try in order, the next one when one fails to authenticate (see `refusesCredential`).
     let credentials: [CimCredentials]
     let settings: CollectorOptions
     let transport: Transport
@@ -127,7 +127,7 @@ struct HostVisit: Sendable {
         hostDeadlinePassed ? .hostDeadline(settings.hostDeadline) : .stopped(stop.reason ?? .cancelled)
     }
 
-    /// Enumerates one class, retrying transient failures and moving to the next credential on 401.
+    /// Enumerates one class, retrying transient failures and moving to the next credential when one is refused.
     /// Each instance is encoded for the store as it is parsed; a retry starts from nothing.
     private func collect(_ spec: ClassSpec, shared: Shared, sessions: inout [Int: CimSession]) async throws(CollectionFailure) -> ResultSetEncoder {
         var attempt = 0
@@ -142,7 +142,7 @@ struct HostVisit: Sendable {
                 return result.withLock { $0 }
             } catch {
                 let failure = CollectionFailure(error)
-                if case .unauthorized = error.reason, credentialIndex + 1 < credentials.count {
+                if error.refusesCredential, credentialIndex + 1 < credentials.count {
                     logger.info("credential refused; trying the next one", metadata: ["credential": "\(credentialIndex + 1)"])
                     shared.state.withLock { if $0.credentialIndex == credentialIndex { $0.credentialIndex += 1 } }
                     continue
@@ -169,6 +169,18 @@ struct HostVisit: Sendable {
             failure.affectsWholeHost = true
             failure.isTransient = false
             throw failure
+        }
+    }
+}
+
+private extension CimSessionError {
+    /// A 401, or a failure to authenticate before any answer (no ticket, an expired one, a password the KDC
+    /// or the server refused, an unmapped certificate): another credential set may do.
+    var refusesCredential: Bool {
+        switch reason {
+        case .unauthorized: true
+        case .transport(let error): error.phase == .authenticate
+        default: false
         }
     }
 }

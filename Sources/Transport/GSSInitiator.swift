@@ -42,7 +42,8 @@ struct GSSFailure: Error, Sendable {
 
 /// One client security context: credential, target name, the token exchange, and WinRM wrap/unwrap.
 ///
-/// Not thread-safe; ``SecureChannel`` uses it under its lock only. GSSAPI calls may block on a KDC round trip.
+/// Not thread-safe; ``SecureChannel`` uses it under its lock only. Creating it and the first ``step(_:)`` may wait
+/// on a KDC round trip, so ``SecureChannel`` makes both on a ``GSSThread``.
 final class GSSInitiator {
     let mechanism: NegotiateAuthentication.Mechanism
     private var credential: gss_cred_id_t?
@@ -50,6 +51,8 @@ final class GSSInitiator {
     private var context: gss_ctx_id_t?
     /// RFC 5929 application data (`tls-server-end-point:` + hash), or nil for no channel bindings.
     private let channelBindings: [UInt8]?
+    /// Where the credential came from, to learn the Kerberos error behind a failed Negotiate call.
+    private let source: NegotiateAuthentication.CredentialSource
     private(set) var isComplete = false
     /// Whether the server must still confirm (a mutual-auth token in the final 200).
     private(set) var needsFinalToken = false
@@ -57,7 +60,10 @@ final class GSSInitiator {
     init(authentication: NegotiateAuthentication, endpoint: Endpoint, channelBindings: [UInt8]?) throws(GSSFailure) {
         mechanism = authentication.mechanism
         self.channelBindings = channelBindings
-        credential = try Self.acquire(authentication.credentials, mechanism: mechanism)
+        source = authentication.credentials
+        do { credential = try Self.acquire(source, mechanism: mechanism) } catch {
+            throw Self.revealingKerberosStatus(of: error, mechanism: mechanism, source: source, target: nil)
+        }
         target = try Self.importTarget(spn: authentication.spn(for: endpoint), host: endpoint.host, mechanism: mechanism,
                                        custom: authentication.servicePrincipal != nil || authentication.includesPortInSPN)
     }
@@ -110,7 +116,9 @@ final class GSSInitiator {
         }
         defer { gss_release_buffer(&minor, &output) }
         if cs_gss_is_error(major) != 0 {
-            throw GSSFailure("gss_init_sec_context", major: major, minor: minor)
+            let failure = GSSFailure("gss_init_sec_context", major: major, minor: minor)
+            // Only the first step asks the KDC; later ones check the server's token.
+            throw input == nil ? Self.revealingKerberosStatus(of: failure, mechanism: mechanism, source: source, target: target) : failure
         }
         isComplete = cs_gss_continue_needed(major) == 0
         needsFinalToken = !isComplete
@@ -227,7 +235,7 @@ final class GSSInitiator {
         return try importName(spn, type: cs_gss_nt_krb5_principal())
     }
 
-    private static func acquire(_ source: NegotiateAuthentication.CredentialSource, mechanism: NegotiateAuthentication.Mechanism)
+    static func acquire(_ source: NegotiateAuthentication.CredentialSource, mechanism: NegotiateAuthentication.Mechanism)
         throws(GSSFailure) -> gss_cred_id_t?
     {
         var minor: OM_uint32 = 0

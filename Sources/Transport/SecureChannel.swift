@@ -88,13 +88,17 @@ final class SecureChannel: @unchecked Sendable {
     private func establishedInitiator(on connection: HTTPConnection, timeout: Duration) async throws -> GSSInitiator {
         if let initiator, initiator.isComplete { return initiator }
         let bindings = try await channelBindings(on: connection, timeout: timeout)
-        let initiator: GSSInitiator
-        do {
-            initiator = try GSSInitiator(authentication: authentication, endpoint: endpoint, channelBindings: bindings)
-        } catch {
-            throw TransportError.gss(error, host: endpoint.host, spn: spn, mechanism: authentication.mechanism)
+        // Both may wait on the KDC: off the cooperative pool.
+        let (authentication, endpoint, spn) = (authentication, endpoint, spn)
+        let (initiator, firstToken) = try await GSSThread.run { () throws(TransportError) in
+            do throws(GSSFailure) {
+                let initiator = try GSSInitiator(authentication: authentication, endpoint: endpoint, channelBindings: bindings)
+                return (initiator, try initiator.step(nil))
+            } catch {
+                throw TransportError.gss(error, host: endpoint.host, spn: spn, mechanism: authentication.mechanism)
+            }
         }
-        var token = try step(initiator, nil)
+        var token = firstToken
         var offered: [String] = []
         for round in 1...Self.maxRounds {
             let before = connection.statistics.connectionsOpened

@@ -252,7 +252,8 @@ struct SchemaCache {
         let schema: CimClassSchema
         /// The item's own class; false when typing a derived class by the class asked for.
         let isOwn: Bool
-        var types: [Int32: CimType?] = [:]
+        /// Declared types by interned name id: nil not looked up yet, .some(nil) not declared.
+        var types: [CimType??] = []
     }
 
     var namespaces: [Int32: String] = [:]
@@ -286,9 +287,13 @@ struct SchemaCache {
 
     /// The declared type of a property, cached by interned name.
     mutating func type(view: Int, name: Int32, names: NameTable) -> CimType? {
-        if let cached = views[view].types[name] { return cached }
+        let index = Int(name)
+        if index < views[view].types.count, let cached = views[view].types[index] { return cached }
         let type = views[view].schema.property(named: names[name])?.type
-        views[view].types[name] = .some(type)
+        if index >= views[view].types.count {
+            views[view].types.append(contentsOf: repeatElement(nil, count: index + 1 - views[view].types.count))
+        }
+        views[view].types[index] = .some(type)
         return type
     }
 

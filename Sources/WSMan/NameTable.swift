@@ -10,9 +10,21 @@ struct NameTable {
     private var byPointer: [UnsafeRawPointer: Int32] = [:]
     private var byString: [String: Int32] = [:]
     private(set) var strings: [String] = []
+    /// A direct-mapped cache in front of `byPointer`: two lookups per element made hashing one of
+    /// the larger costs of parsing, and an item's ~60 names fit in 256 slots.
+    private var recent = [RecentName](repeating: RecentName(pointer: nil, id: 0), count: 256)
+
+    private struct RecentName {
+        var pointer: UnsafeRawPointer?
+        var id: Int32
+    }
+
+    /// The known names' index, built once per process; each parse starts from a copy.
+    private static let knownIDs = Dictionary(uniqueKeysWithValues: Known.allNames.enumerated().map { ($1, Int32($0)) })
 
     init() {
-        for name in Known.allNames { _ = intern(name) }
+        strings = Known.allNames
+        byString = Self.knownIDs
     }
 
     /// The id of a libxml2 dictionary string; 0 (the empty string) for NULL.
@@ -20,9 +32,16 @@ struct NameTable {
     mutating func id(_ pointer: UnsafePointer<xmlChar>?) -> Int32 {
         guard let pointer else { return Known.empty }
         let raw = UnsafeRawPointer(pointer)
-        if let id = byPointer[raw] { return id }
-        let id = intern(String(cString: pointer))
-        byPointer[raw] = id
+        let slot = (Int(bitPattern: raw) >> 3) & 255
+        if recent[slot].pointer == raw { return recent[slot].id }
+        let id: Int32
+        if let known = byPointer[raw] {
+            id = known
+        } else {
+            id = intern(String(cString: pointer))
+            byPointer[raw] = id
+        }
+        recent[slot] = RecentName(pointer: raw, id: id)
         return id
     }
 

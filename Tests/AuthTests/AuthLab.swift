@@ -1,3 +1,4 @@
+import ChildProcessSupport
 import Foundation
 import Testing
 
@@ -11,7 +12,7 @@ enum AuthLab {
     static let user = "alice"
     static let password = "Ph0enix-kdc!auth-7731"
     /// Host names that get an `HTTP/<name>` service principal in the realm.
-    static let serviceHosts = ["localhost", "127.0.0.1"]
+    static let serviceHosts = ["localhost", "127.0.0.1", "127.0.0.2"]
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -32,6 +33,15 @@ enum AuthLab {
         return nil
     }()
 
+    static let faketime = "/usr/bin/faketime"
+
+    /// Whether libfaketime's `faketime` is here (scripts/setup installs it), printing why not.
+    static var hasFaketime: Bool {
+        let present = FileManager.default.isExecutableFile(atPath: faketime)
+        if !present { print("AuthTests with a shifted clock skipped: \(faketime) is missing (scripts/setup installs faketime)") }
+        return present
+    }
+
     static var isAvailable: Bool {
         if let missing { print("AuthTests skipped: \(missing)") }
         return missing == nil
@@ -40,8 +50,8 @@ enum AuthLab {
     /// A realm, keytabs, a ticket cache, a PKI and an NTLM user file in a fresh directory.
     final class Realm {
         let directory: URL
-        let kdcPort: Int
-        private let kdc = Process()
+        private(set) var kdcPort = 0
+        private var kdc: ChildProcess?
 
         var krb5Config: String { path("krb5.conf") }
         var serviceKeytab: String { path("http.keytab") }
@@ -52,59 +62,77 @@ enum AuthLab {
 
         func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
-        /// - Parameter withPKI: also create the test CA and certificates (about half a second).
-        init(withPKI: Bool = false) throws {
+        /// What the MIT tools need to find this realm.
+        var environment: [String: String] { ["KRB5_CONFIG": krb5Config, "KRB5_KDC_PROFILE": path("kdc.conf")] }
+
+        /// - Parameters:
+        ///   - withPKI: also create the test CA and certificates (about half a second).
+        ///   - kdcPort: the port krb5kdc tries first; nil picks a free one.
+        init(withPKI: Bool = false, kdcPort firstPort: Int? = nil) async throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("cimsweep-auth-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            kdcPort = try freeTCPPort()
-            try writeConfiguration()
+            try writeConfiguration(kdcPort: try firstPort ?? freeTCPPort())
             setenv("KRB5_CONFIG", krb5Config, 1)
-            let environment = ["KRB5_CONFIG": krb5Config, "KRB5_KDC_PROFILE": path("kdc.conf")]
-            try run("/usr/sbin/kdb5_util", ["create", "-s", "-r", realm, "-P", "throwaway-master"], environment: environment)
+            try await run("/usr/sbin/kdb5_util", ["create", "-s", "-r", realm, "-P", "throwaway-master"], environment: environment)
             var script = "addprinc -pw \(password) \(user)\n"
             for host in serviceHosts {
                 script += "addprinc -randkey HTTP/\(host)\nktadd -k \(serviceKeytab) HTTP/\(host)\n"
             }
             script += "ktadd -norandkey -k \(userKeytab) \(user)\n"
-            try run("/usr/sbin/kadmin.local", [], environment: environment, input: script)
-            try startKDC(environment: environment)
-            try run("/usr/bin/kinit", ["-k", "-t", userKeytab, "-c", ticketCache, user], environment: environment)
+            try await run("/usr/sbin/kadmin.local", [], environment: environment, input: script)
+            try await startKDC()
+            try await run("/usr/bin/kinit", ["-k", "-t", userKeytab, "-c", ticketCache, user], environment: environment)
             try "CIMSWEEP:\(user):\(password)\n:\(user):\(password)\n:\(user)@\(realm):\(password)\n\(realm):\(user):\(password)\n"
                 .write(toFile: ntlmUsers, atomically: true, encoding: .utf8)
-            if withPKI { try run("/bin/bash", [pkiScript.path, pki.path], environment: [:]) }
+            if withPKI { try await run("/bin/bash", [pkiScript.path, pki.path], environment: [:]) }
         }
 
         deinit {
             // SIGKILL: children spawned from a dispatch worker inherit its blocked-signal mask, so SIGTERM waits.
-            if kdc.isRunning {
-                kill(kdc.processIdentifier, SIGKILL)
-                kdc.waitUntilExit()
-            }
+            // ChildProcess reaps it on its own thread.
+            kdc?.signal(SIGKILL)
             try? FileManager.default.removeItem(at: directory)
         }
 
-        /// krb5kdc in the foreground, logging to stderr; ready once it logs "commencing operation".
-        private func startKDC(environment: [String: String]) throws {
-            kdc.executableURL = URL(fileURLWithPath: "/usr/sbin/krb5kdc")
-            kdc.arguments = ["-n", "-r", realm]
-            kdc.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            let errors = Pipe()
-            kdc.standardError = errors
-            kdc.standardOutput = FileHandle.nullDevice
-            try kdc.run()
-            var seen: [String] = []
-            while true {
-                let line = readLine(from: errors.fileHandleForReading)
-                if line.contains("commencing operation") { break }
-                guard !line.isEmpty || kdc.isRunning else { throw LabError("krb5kdc did not start: \(seen.joined(separator: "\n"))") }
-                seen.append(line)
-            }
-            // Keep draining its log so a full pipe never blocks it.
-            let handle = errors.fileHandleForReading
-            Thread.detachNewThread { while !handle.availableData.isEmpty {} }
+        /// kinit from the user keytab into `cache`, run with its clock `clockOffset` seconds off (libfaketime).
+        /// The KDC keeps the true time: it stamps the ticket's times, and kinit records its clock's offset
+        /// from the KDC in the cache, which every later client of that cache applies.
+        func kinit(into cache: String, clockOffset: Int, lifetime: String? = nil) async throws {
+            let offset = clockOffset < 0 ? "\(clockOffset)" : "+\(clockOffset)"
+            try await run(faketime, ["-f", offset, "/usr/bin/kinit"] + (lifetime.map { ["-l", $0] } ?? [])
+                              + ["-k", "-t", userKeytab, "-c", cache, user], environment: environment)
         }
 
-        private func writeConfiguration() throws {
+        /// krb5kdc in the foreground, its log (stderr) merged into stdout; ready once it logs "commencing operation".
+        ///
+        /// krb5kdc cannot bind port 0 and report it, so the port comes from `freeTCPPort`, which releases it
+        /// before krb5kdc binds it (TCP and UDP): another server may take it in between. krb5kdc then logs
+        /// "Address already in use" and exits, and the KDC is started again on a new port.
+        private func startKDC(attempts: Int = 5) async throws {
+            var merged = ProcessInfo.processInfo.environment
+            merged.merge(environment) { $1 }
+            for attempt in 1...attempts {
+                if attempt > 1 { try writeConfiguration(kdcPort: try freeTCPPort()) }
+                let child = try ChildProcess("/bin/sh", ["-c", "exec /usr/sbin/krb5kdc -n -r \"$0\" 2>&1", realm], environment: merged)
+                var seen: [String] = []
+                while let line = await child.nextStdoutLine() {
+                    if line.contains("commencing operation") {
+                        kdc = child
+                        return
+                    }
+                    seen.append(line)
+                }
+                // Its output ended before it was ready: it exited.
+                let result = await child.finished()
+                let log = seen.joined(separator: "\n")
+                guard log.contains("Address already in use"), attempt < attempts else {
+                    throw LabError("krb5kdc did not start (status \(result.status)): \(log)")
+                }
+            }
+        }
+
+        private func writeConfiguration(kdcPort: Int) throws {
+            self.kdcPort = kdcPort
             try """
                 [libdefaults]
                     default_realm = \(realm)
@@ -121,6 +149,7 @@ enum AuthLab {
                 [domain_realm]
                     localhost = \(realm)
                     127.0.0.1 = \(realm)
+                    127.0.0.2 = \(realm)
                 """.write(toFile: krb5Config, atomically: true, encoding: .utf8)
             try """
                 [kdcdefaults]
@@ -137,21 +166,27 @@ enum AuthLab {
                 [logging]
                     kdc = STDERR
                 """.write(toFile: path("kdc.conf"), atomically: true, encoding: .utf8)
-            FileManager.default.createFile(atPath: path("kadm5.acl"), contents: Data())
+            if !FileManager.default.fileExists(atPath: path("kadm5.acl")) {
+                _ = FileManager.default.createFile(atPath: path("kadm5.acl"), contents: Data())
+            }
         }
     }
 
     /// pyspnego behind HTTP (and HTTPS), as a child process on free ports.
     final class Acceptor {
-        let process = Process()
+        let process: ChildProcess
         let httpPort: Int
         let httpsPort: Int
         let logFile: URL
 
         struct Options {
+            /// The loopback address it listens on (127/8 routes to lo on Linux).
+            var bind = "127.0.0.1"
             var tls = false
             /// With `tls`: ask clients for a certificate signed by the lab CA.
             var requestsClientCertificate = true
+            /// With `tls`: the server certificate, a PEM in the lab's PKI (auth_pki.sh), keyed by server.key.
+            var serverCertificate = "server.pem"
             var channelBindings = false
             var requireEncryption = false
             /// Close the connection after every N answered requests (0: never).
@@ -161,11 +196,13 @@ enum AuthLab {
             var upstream: (url: String, basic: String)?
         }
 
-        init(realm: Realm, options: Options = Options()) throws {
-            var arguments = [acceptorScript.path, "--port", "0", "--schemes", options.schemes]
+        init(realm: Realm, options: Options = Options()) async throws {
+            logFile = realm.directory.appendingPathComponent("acceptor-\(UUID().uuidString).log")
+            var arguments = [acceptorScript.path, "--bind", options.bind, "--port", "0", "--schemes", options.schemes,
+                             "--log", logFile.path]
             if options.tls {
                 arguments += [
-                    "--tls-port", "0", "--cert", realm.pki.appendingPathComponent("server.pem").path,
+                    "--tls-port", "0", "--cert", realm.pki.appendingPathComponent(options.serverCertificate).path,
                     "--key", realm.pki.appendingPathComponent("server.key").path,
                 ]
                 if options.requestsClientCertificate {
@@ -184,23 +221,15 @@ enum AuthLab {
                 arguments += ["--upstream", upstream.url]
                 environment["UPSTREAM_BASIC"] = upstream.basic
             }
-            logFile = realm.directory.appendingPathComponent("acceptor-\(UUID().uuidString).log")
-            FileManager.default.createFile(atPath: logFile.path, contents: Data())
-            process.executableURL = python
-            process.arguments = arguments
-            process.environment = environment
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = try FileHandle(forWritingTo: logFile)
-            try process.run()
+            process = try ChildProcess(python.path, arguments, environment: environment)
             // Readiness: the one line it prints once both sockets listen.
-            let line = readLine(from: output.fileHandleForReading)
+            let line = await process.nextStdoutLine() ?? ""
             let fields = line.split(separator: " ")
             guard fields.count == 3, fields[0] == "READY", let http = Int(fields[1]), let https = Int(fields[2]) else {
-                process.terminate()
-                process.waitUntilExit()
+                process.signal(SIGKILL)
+                let result = await process.finished()
                 let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-                throw LabError("the acceptor did not start: \(line) \(log)")
+                throw LabError("the acceptor did not start: \(line) \(result.stderr) \(log)")
             }
             httpPort = http
             httpsPort = https
@@ -209,8 +238,7 @@ enum AuthLab {
         var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
         deinit {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.signal(SIGKILL)
         }
     }
 
@@ -219,46 +247,32 @@ enum AuthLab {
         init(_ description: String) { self.description = description }
     }
 
-    /// Runs a tool to completion; its output goes to the error on failure.
+    /// Runs a tool to completion (with `input` on its stdin); its output goes to the error on failure.
     @discardableResult
-    static func run(_ tool: String, _ arguments: [String], environment: [String: String], input: String? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
+    static func run(_ tool: String, _ arguments: [String], environment: [String: String], input: String? = nil) async throws -> String {
         var merged = ProcessInfo.processInfo.environment
         merged.merge(environment) { $1 }
-        process.environment = merged
-        let output = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw LabError("\(tool) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)")
+        let child = try ChildProcess(tool, arguments, environment: merged, keepsStdinOpen: input != nil)
+        if let input { child.writeStdin(input) }
+        let result = await child.finished()
+        let text = result.stdout + result.stderr
+        guard result.status == 0, !result.terminatedBySignal else {
+            throw LabError("\(tool) \(arguments.joined(separator: " ")) exited \(result.status): \(text)")
         }
         return text
     }
 
-    /// Reads one line (blocking); empty at end of file.
-    static func readLine(from handle: FileHandle) -> String {
-        var bytes: [UInt8] = []
-        while true {
-            let chunk = handle.readData(ofLength: 1)
-            guard let byte = chunk.first, byte != UInt8(ascii: "\n") else { break }
-            bytes.append(byte)
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     /// A port nothing listens on right now (the KDC cannot bind port 0 and report it).
     static func freeTCPPort() throws -> Int {
+        let (descriptor, port) = try listeningSocket()
+        close(descriptor)
+        return port
+    }
+
+    /// A TCP socket listening on a free loopback port: its descriptor (the caller closes it) and port.
+    /// - Parameter backlog: connections the kernel completes before anyone accepts them.
+    static func listeningSocket(backlog: Int32 = 1) throws -> (descriptor: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -266,10 +280,14 @@ enum AuthLab {
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+                bind(fd, pointer, length) == 0 && listen(fd, backlog) == 0 && getsockname(fd, pointer, &length) == 0
             }
         }
-        guard bound else { throw LabError("no free port: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard bound else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw LabError("no free port: \(reason)")
+        }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 }

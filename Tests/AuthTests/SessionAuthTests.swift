@@ -1,4 +1,5 @@
 import CIM
+import ChildProcessSupport
 import CIMModel
 import Foundation
 import InMemoryLogging
@@ -17,7 +18,7 @@ extension AuthSuites {
         static func withSimulatorBehindAcceptor(
             _ body: (AuthLab.Realm, AuthLab.Acceptor, SimulatedFleet) async throws -> Void
         ) async throws {
-            let realm = try AuthLab.Realm()
+            let realm = try await AuthLab.Realm()
             var configuration = FleetConfiguration()
             configuration.hostCount = 1
             configuration.seed = 7
@@ -28,7 +29,7 @@ extension AuthSuites {
                 var options = AuthLab.Acceptor.Options()
                 options.requireEncryption = true
                 options.upstream = ("http://\(host.address):\(host.port)/wsman", "\(simulatorUser):\(simulatorPassword)")
-                let acceptor = try AuthLab.Acceptor(realm: realm, options: options)
+                let acceptor = try await AuthLab.Acceptor(realm: realm, options: options)
                 try await body(realm, acceptor, fleet)
             }
         }
@@ -72,14 +73,14 @@ extension AuthSuites {
             try await Self.withSimulatorBehindAcceptor { realm, acceptor, fleet in
                 let arguments = ["get", "localhost", "Win32_OperatingSystem", "--port", "\(acceptor.httpPort)", "--auth", "ntlm",
                                  "--log-level", "trace"]
-                let good = try Self.run(binary, arguments, environment: [
+                let good = try await Self.run(binary, arguments, environment: [
                     "CIMSWEEP_USERNAME": "CIMSWEEP\\alice", "CIMSWEEP_PASSWORD": AuthLab.password,
                 ])
                 #expect(good.status == 0, "stderr: \(good.stderr)")
                 let caption = try #require(fleet.instances(host: 0, className: "Win32_OperatingSystem")?.first?["Caption"]?.stringValue)
                 #expect(good.stdout.contains(caption))
                 let wrongPassword = "Wr0ng-but-secret-9921"
-                let bad = try Self.run(binary, arguments, environment: [
+                let bad = try await Self.run(binary, arguments, environment: [
                     "CIMSWEEP_USERNAME": "CIMSWEEP\\alice", "CIMSWEEP_PASSWORD": wrongPassword,
                 ])
                 #expect(bad.status != 0)
@@ -98,14 +99,14 @@ extension AuthSuites {
             try await Self.withSimulatorBehindAcceptor { realm, acceptor, _ in
                 let base = ["get", "localhost", "Win32_BIOS", "--port", "\(acceptor.httpPort)", "--auth", "kerberos"]
                 let environment = ["KRB5_CONFIG": realm.krb5Config, "KRB5CCNAME": "FILE:" + realm.path("no-such-cache")]
-                let keytab = try Self.run(binary, base + ["--keytab", realm.userKeytab, "--principal", "alice@CIMSWEEP.TEST"],
+                let keytab = try await Self.run(binary, base + ["--keytab", realm.userKeytab, "--principal", "alice@CIMSWEEP.TEST"],
                                           environment: environment)
                 #expect(keytab.status == 0, "stderr: \(keytab.stderr)")
-                let noTicket = try Self.run(binary, base, environment: environment)
+                let noTicket = try await Self.run(binary, base, environment: environment)
                 #expect(noTicket.status != 0)
                 #expect(noTicket.stderr.contains("localhost: authenticate failed") && noTicket.stderr.contains("kinit"),
                         "stderr: \(noTicket.stderr)")
-                let unknownSPN = try Self.run(binary, base + ["--keytab", realm.userKeytab, "--spn", "HTTP/nowhere.cimsweep.test"],
+                let unknownSPN = try await Self.run(binary, base + ["--keytab", realm.userKeytab, "--spn", "HTTP/nowhere.cimsweep.test"],
                                               environment: environment)
                 #expect(unknownSPN.status != 0)
                 #expect(unknownSPN.stderr.contains("HTTP/nowhere.cimsweep.test"), "stderr: \(unknownSPN.stderr)")
@@ -117,24 +118,18 @@ extension AuthSuites {
             try await Self.withSimulatorBehindAcceptor { realm, acceptor, _ in
                 let base = ["get", "localhost", "Win32_BIOS", "--port", "\(acceptor.httpPort)", "--auth", "kerberos"]
                 let environment = ["KRB5_CONFIG": realm.krb5Config, "KRB5CCNAME": realm.ticketCache]
-                let refusedHere = try Self.run(binary, base + ["--no-encryption"], environment: environment)
+                let refusedHere = try await Self.run(binary, base + ["--no-encryption"], environment: environment)
                 #expect(refusedHere.status != 0 && refusedHere.stderr.contains("--allow-unencrypted"), "stderr: \(refusedHere.stderr)")
-                let refusedThere = try Self.run(binary, base + ["--no-encryption", "--allow-unencrypted"], environment: environment)
+                let refusedThere = try await Self.run(binary, base + ["--no-encryption", "--allow-unencrypted"], environment: environment)
                 #expect(refusedThere.stderr.contains("warning: --no-encryption"))
                 #expect(refusedThere.status != 0 && refusedThere.stderr.contains("localhost: send failed: the server refused an unsealed message"),
                         "stderr: \(refusedThere.stderr)")
-                let sealed = try Self.run(binary, base, environment: environment)
+                let sealed = try await Self.run(binary, base, environment: environment)
                 #expect(sealed.status == 0 && !sealed.stderr.contains("warning"), "stderr: \(sealed.stderr)")
             }
         }
 
         // MARK: - Running the binary
-
-        struct Output {
-            var status: Int32
-            var stdout: String
-            var stderr: String
-        }
 
         static func cimsweepBinary() -> URL? {
             let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -145,48 +140,12 @@ extension AuthSuites {
             return nil
         }
 
-        static func run(_ binary: URL, _ arguments: [String], environment: [String: String]) throws -> Output {
-            let process = Process()
-            process.executableURL = binary
-            process.arguments = arguments
+        /// Runs the binary with this process's environment minus any credential, plus `environment`.
+        static func run(_ binary: URL, _ arguments: [String], environment: [String: String]) async throws -> ChildProcess.Result {
             var merged = ProcessInfo.processInfo.environment
             for key in ["CIMSWEEP_USERNAME", "CIMSWEEP_PASSWORD", "KRB5CCNAME", "NTLM_USER_FILE"] { merged[key] = nil }
             merged.merge(environment) { $1 }
-            process.environment = merged
-            let output = Pipe()
-            let errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let errorReader = Thread.detachedReader(errors.fileHandleForReading)
-            let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return Output(status: process.terminationStatus, stdout: stdout, stderr: errorReader.result())
+            return try await ChildProcess.run(binary.path, arguments, environment: merged)
         }
     }
-}
-
-extension Thread {
-    /// Reads `handle` to its end on another thread, so two pipes can drain at once.
-    final class DetachedReader: @unchecked Sendable {
-        // @unchecked Sendable: `data` is written by the reader thread before `done` is signalled and read
-        // only after waiting on `done`; the semaphore orders the two.
-        private var data = Data()
-        private let done = DispatchSemaphore(value: 0)
-
-        init(_ handle: FileHandle) {
-            Thread.detachNewThread { [self] in
-                data = handle.readDataToEndOfFile()
-                done.signal()
-            }
-        }
-
-        func result() -> String {
-            done.wait()
-            return String(decoding: data, as: UTF8.self)
-        }
-    }
-
-    static func detachedReader(_ handle: FileHandle) -> DetachedReader { DetachedReader(handle) }
 }

@@ -243,7 +243,10 @@ def main():
     ap.add_argument("--close-after", type=int, default=0,
                     help="close the connection after every N answered requests with a body")
     ap.add_argument("--upstream", help="WS-Man URL to forward authenticated bodies to (Basic from UPSTREAM_BASIC)")
+    ap.add_argument("--log", help="append the log (otherwise on stderr) to this file, line-buffered")
     opts = ap.parse_args()
+    if opts.log:
+        sys.stderr = open(opts.log, "a", buffering=1)
     plain = make_server(opts, opts.port, False)
     secure = make_server(opts, opts.tls_port, True) if opts.tls_port is not None else None
     if secure:
