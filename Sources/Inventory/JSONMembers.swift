@@ -77,15 +77,18 @@ struct JSONMembers {
         }
     }
 
-    /// The index just past the string starting at `start` (a quote), or nil if unterminated.
+    /// The index just past the string starting at `start` (a quote), or nil if unterminated. Finds
+    /// each quote with `memchr`; one preceded by an odd run of backslashes is escaped.
     private static func stringEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
         var index = start + 1
         while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: "\\"): index += 2
-            case UInt8(ascii: "\""): return index + 1
-            default: index += 1
-            }
+            guard let found = memchr(base + index, Int32(UInt8(ascii: "\"")), bytes.count - index) else { return nil }
+            let quote = base.distance(to: UnsafePointer(found.assumingMemoryBound(to: UInt8.self)))
+            var backslashes = 0
+            while quote - backslashes - 1 > start, bytes[quote - backslashes - 1] == UInt8(ascii: "\\") { backslashes += 1 }
+            if backslashes % 2 == 0 { return quote + 1 }
+            index = quote + 1
         }
         return nil
     }
