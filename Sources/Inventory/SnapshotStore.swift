@@ -153,17 +153,26 @@ public final class SnapshotStore: Sendable {
         let setID = db.lastInsertedRowID
         // Insert first: in a changed set most contents are new, and a new row then costs one index
         // descent instead of a failed lookup and an insert.
-        let insert = try db.cachedStatement(sql: """
+        let insert = SQLiteInsert(try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO instance_content (hash, stable_hash, epoch, namespace, class, identity, properties)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
+            """), db)
         let find = try db.cachedStatement(sql: "SELECT id FROM instance_content WHERE hash = ?")
-        let member = try db.cachedStatement(sql: "INSERT INTO content_member (set_id, ordinal, content_id) VALUES (?, ?, ?)")
+        let member = SQLiteInsert(try db.cachedStatement(sql: "INSERT INTO content_member (set_id, ordinal, content_id) VALUES (?, ?, ?)"), db)
         for (ordinal, content) in contents.enumerated() {
-            try insert.execute(arguments: [content.hash, content.stableHash, epoch, content.namespace,
-                                           content.className, content.identity, content.properties])
+            insert.bind(1, content.hash)
+            insert.bind(2, content.stableHash)
+            insert.bind(3, epoch)
+            insert.bind(4, content.namespace)
+            insert.bind(5, content.className)
+            insert.bind(6, content.identity)
+            insert.bind(7, content.properties)
+            try insert.run()
             let contentID = db.changesCount == 1 ? db.lastInsertedRowID : try Int64.fetchOne(find, arguments: [content.hash])
-            try member.execute(arguments: [setID, ordinal, contentID])
+            member.bind(1, setID)
+            member.bind(2, Int64(ordinal))
+            member.bind(3, contentID)
+            try member.run()
         }
         return setID
     }
