@@ -42,11 +42,14 @@ struct InstanceContent: Sendable {
     init(_ instance: CimInstance, layout: MemberLayout, scratch: inout ContentScratch) {
         namespace = instance.namespace
         className = instance.className
-        // The wire-order object, each member's byte range remembered.
-        var writer = scratch.writer
+        // The scratch buffers are moved out (not copied) so that writing to them never copies them,
+        // and moved back at the end.
+        var writer = scratch.writer, members = scratch.members
+        var stable = scratch.stable, identityBytes = scratch.identity, volatileBytes = scratch.volatile
+        scratch = ContentScratch(empty: ())
         writer.reset()
-        var members = scratch.members
         members.removeAll(keepingCapacity: true)
+        // The wire-order object, each member's byte range remembered.
         writer.append(byte: UInt8(ascii: "{"))
         for (index, property) in instance.properties.enumerated() {
             if index > 0 { writer.append(byte: UInt8(ascii: ",")) }
@@ -56,7 +59,6 @@ struct InstanceContent: Sendable {
         }
         writer.append(byte: UInt8(ascii: "}"))
 
-        var stable = scratch.stable, identityBytes = scratch.identity, volatileBytes = scratch.volatile
         stable.removeAll(keepingCapacity: true)
         identityBytes.removeAll(keepingCapacity: true)
         volatileBytes.removeAll(keepingCapacity: true)
@@ -151,11 +153,16 @@ struct MemberRange {
 
 /// Buffers reused from one instance to the next while a result set is encoded.
 struct ContentScratch {
-    var writer = CimJSONWriter(style: .canonical, reservingCapacity: 4096)
+    var writer: CimJSONWriter
     var members: [MemberRange] = []
     var stable: [UInt8] = []
     var identity: [UInt8] = []
     var volatile: [UInt8] = []
+
+    init() { writer = CimJSONWriter(style: .canonical, reservingCapacity: 4096) }
+
+    /// Holds no buffer: what stands in while the real buffers are lent out.
+    init(empty: Void) { writer = CimJSONWriter(style: .canonical, reservingCapacity: 0) }
 }
 
 extension Data {
