@@ -42,7 +42,9 @@ public struct CimInstance: Sendable, Hashable {
         keyNames.map { CimProperty(name: $0, value: self[$0] ?? .null) }
     }
 
-    private func index(of name: String) -> Int? {
+    /// The position of a property in `properties`: the exact name first, else case-insensitively
+    /// (CIM names are case-insensitive), as the subscript finds it.
+    public func index(of name: String) -> Int? {
         if let exact = properties.firstIndex(where: { $0.name == name }) { return exact }
         let folded = name.lowercased()
         return properties.firstIndex { $0.name.lowercased() == folded }

@@ -91,7 +91,7 @@ struct HostVisit: Sendable {
         }) {
             let spec = classes[index]
             let started = ContinuousClock.now
-            var result = ResultSetEncoder(schemas: writer.store.schemas)
+            var result: ResultSetEncoder?
             var failure: CollectionFailure?
             if let hostFailure = shared.state.withLock({ $0.hostFailure }) {
                 failure = CollectionFailure(kind: hostFailure.kind, detail: "not tried: \(hostFailure.detail)")
@@ -110,9 +110,9 @@ struct HostVisit: Sendable {
                                           status: failure == nil ? .ok : .failed, errorKind: failure?.kind,
                                           errorDetail: failure?.detail, durationMilliseconds: Int64(elapsed / .milliseconds(1)))
             // Instances from a failed enumeration are partial: store none rather than half a truth.
-            if failure != nil { result = ResultSetEncoder(schemas: writer.store.schemas) }
-            let stored = result.count
-            try await writer.record(result.prepared(observation))
+            let encoded = (failure == nil ? result : nil) ?? ResultSetEncoder(schemas: writer.store.schemas)
+            let stored = encoded.count
+            try await writer.record(encoded.prepared(observation))
             shared.state.withLock { state in
                 if failure == nil { state.outcome.classesOK += 1 } else { state.outcome.classesFailed += 1 }
                 state.outcome.instances += stored

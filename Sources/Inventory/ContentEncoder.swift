@@ -81,7 +81,7 @@ struct MemberLayout {
             identityNames.enumerated().sorted { MemberLayout.precedes($0.element, $0.offset, $1.element, $1.offset) }.map { _, name in
                 writer.reset()
                 writer.write(member: name, value: .null)
-                return IdentityMember(key: Array(writer.bytes.dropLast(4)), member: MemberLayout.index(of: name, in: instance.properties))
+                return IdentityMember(key: Array(writer.bytes.dropLast(4)), member: instance.index(of: name))
             }
         }
     }
@@ -97,13 +97,6 @@ struct MemberLayout {
     private static func precedes(_ a: String, _ aIndex: Int, _ b: String, _ bIndex: Int) -> Bool {
         if a == b { return aIndex < bIndex }
         return a.utf8.lexicographicallyPrecedes(b.utf8)
-    }
-
-    /// `CimInstance`'s lookup: the exact name first, else case-insensitively.
-    private static func index(of name: String, in properties: [CimProperty]) -> Int? {
-        if let exact = properties.firstIndex(where: { $0.name == name }) { return exact }
-        let folded = name.lowercased()
-        return properties.firstIndex { $0.name.lowercased() == folded }
     }
 }
 

@@ -97,7 +97,7 @@ struct InstanceContent: Sendable {
         let stableDigest = stableHasher.finalize()
         stableHash = Data(stableDigest.prefix(16))
         var hasher = SHA256()
-        hasher.update(data: Data(stableDigest))
+        stableDigest.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         hasher.update(data: newline)
         hasher.update(data: volatileBytes)
         hash = Data(hasher.finalize())

@@ -26,7 +26,7 @@ extension TransportError {
             hint = "The password has expired; change it"
         case Int(KRB5KRB_AP_ERR_TKT_EXPIRED):
             kind = .credentialsExpired
-            hint = "The Kerberos ticket has expired; renew it (kinit), or use a keytab or password source"
+            hint = ticketExpiredHint
         case Int(KRB5_FCC_NOFILE), Int(KRB5_CC_NOTFOUND):
             kind = .noCredentials
             hint = "No Kerberos ticket: run kinit (or point KRB5CCNAME at a cache), or use --keytab or a password"
@@ -45,7 +45,7 @@ extension TransportError {
                     : "No usable credential: run kinit, give --keytab, or a user and password"
             case cs_gss_s_credentials_expired():
                 kind = .credentialsExpired
-                hint = "The Kerberos ticket has expired; renew it (kinit), or use a keytab or password source"
+                hint = ticketExpiredHint
             case cs_gss_s_bad_mech() where mechanism == .ntlm:
                 kind = .ntlmDisabled
                 hint = "The NTLM GSSAPI mechanism is not installed here (Debian: gss-ntlmssp)"
@@ -60,4 +60,6 @@ extension TransportError {
         return TransportError(
             host: host, phase: .authenticate, kind: kind, detail: "\(failure.call) failed: \(failure.message)", hint: hint)
     }
+
+    private static let ticketExpiredHint = "The Kerberos ticket has expired; renew it (kinit), or use a keytab or password source"
 }
