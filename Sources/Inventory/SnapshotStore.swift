@@ -49,7 +49,9 @@ public final class SnapshotStore: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.publicStatementArguments = false
         configuration.prepareDatabase { db in
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA page_size = 16384; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 4096; PRAGMA journal_size_limit = 67108864")
+            }
             // A larger page cache than SQLite's 2 MB default: diff reads contents at random across
             // a file of hundreds of MB, a sweep probes the content index.
             try db.execute(sql: "PRAGMA mmap_size = \(memoryMap); PRAGMA cache_size = -32768")
@@ -129,7 +131,7 @@ public final class SnapshotStore: Sendable {
                 try insertObservation.execute(arguments: [
                     observation.snapshotID.rawValue, observation.host, observation.namespace, observation.className,
                     observation.status.rawValue, observation.errorKind, observation.errorDetail,
-                    observation.durationMilliseconds, prepared.contents.count, setID])
+                    observation.durationMilliseconds, prepared.contents.entries.count, setID])
             }
         }
     }
@@ -143,13 +145,13 @@ public final class SnapshotStore: Sendable {
     /// The set row for a result set: reused when the same set is stored already, else written with
     /// its members (each content row reused when present).
     private static func storeSet(_ db: Database, hashes: (hash: Data, stableHash: Data), epoch: Int64,
-                                 contents: [InstanceContent]) throws -> Int64 {
+                                 contents: EncodedContents) throws -> Int64 {
         if let existing = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM content_set WHERE hash = ?"),
                                              arguments: [hashes.hash]) {
             return existing
         }
         try db.cachedStatement(sql: "INSERT INTO content_set (hash, stable_hash, epoch, instance_count) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [hashes.hash, hashes.stableHash, epoch, contents.count])
+            .execute(arguments: [hashes.hash, hashes.stableHash, epoch, contents.entries.count])
         let setID = db.lastInsertedRowID
         // Insert first: in a changed set most contents are new, and a new row then costs one index
         // descent instead of a failed lookup and an insert.
@@ -159,20 +161,24 @@ public final class SnapshotStore: Sendable {
             """), db)
         let find = try db.cachedStatement(sql: "SELECT id FROM instance_content WHERE hash = ?")
         let member = SQLiteInsert(try db.cachedStatement(sql: "INSERT INTO content_member (set_id, ordinal, content_id) VALUES (?, ?, ?)"), db)
-        for (ordinal, content) in contents.enumerated() {
-            insert.bind(1, content.hash)
-            insert.bind(2, content.stableHash)
-            insert.bind(3, epoch)
-            insert.bind(4, content.namespace)
-            insert.bind(5, content.className)
-            insert.bind(6, content.identity)
-            insert.bind(7, content.properties)
-            try insert.run()
-            let contentID = db.changesCount == 1 ? db.lastInsertedRowID : try Int64.fetchOne(find, arguments: [content.hash])
-            member.bind(1, setID)
-            member.bind(2, Int64(ordinal))
-            member.bind(3, contentID)
-            try member.run()
+        try contents.text.withUnsafeBufferPointer { text in
+            for (ordinal, content) in contents.entries.enumerated() {
+                let (namespace, className) = contents.classes[content.classIndex]
+                insert.bind(1, content.hash)
+                insert.bind(2, content.stableHash)
+                insert.bind(3, epoch)
+                insert.bind(4, namespace)
+                insert.bind(5, className)
+                insert.bind(6, text: content.identity.map { UnsafeBufferPointer(rebasing: text[$0]) })
+                insert.bind(7, text: UnsafeBufferPointer(rebasing: text[content.properties]))
+                try insert.run()
+                let contentID = db.changesCount == 1 ? db.lastInsertedRowID
+                    : try Int64.fetchOne(find, arguments: [content.hash.data])
+                member.bind(1, setID)
+                member.bind(2, Int64(ordinal))
+                member.bind(3, contentID)
+                try member.run()
+            }
         }
         return setID
     }
