@@ -77,7 +77,7 @@ struct CollectCommand: AsyncParsableCommand {
         // glibc gives every thread that meets contention its own malloc arena (up to 8 per core) and
         // keeps freed memory in each; a sweep allocates on many Dispatch threads, and two arenas cut
         // its peak RSS by a fifth at no measurable CPU cost.
-        mallopt(M_ARENA_MAX, 2)
+        mallopt(M_ARENA_MAX, 4)
         let logger = logging.makeLogger()
         let plan = try makePlan(logger: logger)
         var options = CollectorOptions()
