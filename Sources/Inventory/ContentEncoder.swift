@@ -5,10 +5,14 @@ import CIMModel
 /// where the identity comes from, and the buffers the encoding reuses.
 struct ContentEncoder {
     private let schemas: CimSchemaRegistry
-    private var classes: [String: ClassFacts] = [:]
+    private var classes: [ClassFacts] = []
+    /// The class of the last instance: a result set is nearly always one class.
+    private var lastClass: Int?
     private var scratch = ContentScratch()
 
     private struct ClassFacts {
+        let namespace: String
+        let className: String
         let schema: CimClassSchema?
         var volatile: VolatileNames
         /// Layouts by property-name list, the last used first (a host's instances share one).
@@ -17,23 +21,36 @@ struct ContentEncoder {
 
     init(schemas: CimSchemaRegistry) { self.schemas = schemas }
 
-    mutating func encode(_ instance: CimInstance) -> InstanceContent {
-        let key = instance.namespace + ":" + instance.className
-        var facts = classes[key] ?? {
-            let schema = schemas.schema(namespace: instance.namespace, className: instance.className)
-            return ClassFacts(schema: schema, volatile: VolatileNames(schema))
-        }()
+    /// Encodes `instance` into `contents`.
+    mutating func encode(_ instance: CimInstance, into contents: inout EncodedContents) {
+        let index = classIndex(instance, contents: &contents)
         let layout: MemberLayout
-        if let found = facts.layouts.firstIndex(where: { $0.fits(instance) }) {
-            layout = facts.layouts[found]
-            if found > 0 { facts.layouts.swapAt(0, found) }
+        if let found = classes[index].layouts.firstIndex(where: { $0.fits(instance) }) {
+            layout = classes[index].layouts[found]
+            if found > 0 { classes[index].layouts.swapAt(0, found) }
         } else {
-            layout = MemberLayout(instance, schema: facts.schema, volatile: &facts.volatile)
-            facts.layouts.insert(layout, at: 0)
-            if facts.layouts.count > 8 { facts.layouts.removeLast() }
+            layout = MemberLayout(instance, schema: classes[index].schema, volatile: &classes[index].volatile)
+            classes[index].layouts.insert(layout, at: 0)
+            if classes[index].layouts.count > 8 { classes[index].layouts.removeLast() }
         }
-        classes[key] = facts
-        return InstanceContent(instance, layout: layout, scratch: &scratch)
+        contents.entries.append(InstanceContent(instance, classIndex: index, layout: layout, scratch: &scratch,
+                                                text: &contents.text))
+    }
+
+    /// The index of the instance's class in `classes` and `contents.classes` (the same order).
+    private mutating func classIndex(_ instance: CimInstance, contents: inout EncodedContents) -> Int {
+        if let last = lastClass, classes[last].className == instance.className, classes[last].namespace == instance.namespace {
+            return last
+        }
+        let index = classes.firstIndex { $0.className == instance.className && $0.namespace == instance.namespace } ?? {
+            let schema = schemas.schema(namespace: instance.namespace, className: instance.className)
+            classes.append(ClassFacts(namespace: instance.namespace, className: instance.className, schema: schema,
+                                      volatile: VolatileNames(schema)))
+            contents.classes.append((instance.namespace, instance.className))
+            return classes.count - 1
+        }()
+        lastClass = index
+        return index
     }
 }
 

@@ -12,22 +12,25 @@ import Foundation
 /// - S = SHA-256(stable ‖ "\n" ‖ identity); `stableHash` = its first 16 bytes
 /// - `hash` = SHA-256(S ‖ "\n" ‖ `{volatile members sorted}`): the members are hashed once
 /// Compact JSON never holds a raw newline, so the parts cannot run into each other.
+///
+/// A sweep makes one of these per instance (10^5–10^6), so it holds no heap storage of its own:
+/// the digests are inline and the JSON texts are ranges of its result set's shared buffer.
 struct InstanceContent: Sendable {
     /// Part of the volatility signature: rows hashed under another scheme get another epoch.
     static let hashScheme = "content hash v2: stable digest, then volatile members"
 
-    var hash: Data
+    var hash: InlineDigest
     /// Equal to a prefix of `hash` in meaning only when nothing volatile changed; compare it only
     /// between rows of the same volatility epoch.
-    var stableHash: Data
+    var stableHash: InlineDigest
+    /// Index of the class in `EncodedContents.classes`.
+    var classIndex: Int
+    /// The properties as one JSON object, in wire order, as stored: a range of `EncodedContents.text`.
+    var properties: Range<Int>
     /// Canonical JSON object of the identity properties (`{"CreationDate":…,"Handle":"4"}`); `{}` for a
     /// singleton; nil when the class has no schema and the instance no key names (the whole instance
-    /// is then its identity).
-    var identity: String?
-    var namespace: String
-    var className: String
-    /// The properties as one JSON object, in wire order, as stored.
-    var properties: String
+    /// is then its identity). A range of `EncodedContents.text`.
+    var identity: Range<Int>?
 
     /// The identity property names diff and the store use for a class: the schema's identity (or
     /// keys), `[]` for a singleton, else the instance's own key names; nil when there are none.
@@ -39,13 +42,14 @@ struct InstanceContent: Sendable {
         return instance.keyNames.isEmpty ? nil : instance.keyNames
     }
 
-    init(_ instance: CimInstance, layout: MemberLayout, scratch: inout ContentScratch) {
-        namespace = instance.namespace
-        className = instance.className
+    /// Encodes `instance`, appending its JSON texts to `contents.text`.
+    init(_ instance: CimInstance, classIndex: Int, layout: MemberLayout, scratch: inout ContentScratch,
+         text: inout [UInt8]) {
+        self.classIndex = classIndex
         // The scratch buffers are moved out (not copied) so that writing to them never copies them,
         // and moved back at the end.
         var writer = scratch.writer, members = scratch.members
-        var stable = scratch.stable, identityBytes = scratch.identity, volatileBytes = scratch.volatile
+        var stable = scratch.stable, volatileBytes = scratch.volatile
         scratch = ContentScratch(empty: ())
         writer.reset()
         members.removeAll(keepingCapacity: true)
@@ -60,8 +64,12 @@ struct InstanceContent: Sendable {
         writer.append(byte: UInt8(ascii: "}"))
 
         stable.removeAll(keepingCapacity: true)
-        identityBytes.removeAll(keepingCapacity: true)
         volatileBytes.removeAll(keepingCapacity: true)
+        let propertiesStart = text.count
+        text.append(contentsOf: writer.bytes)
+        properties = propertiesStart..<text.count
+        // The identity's bytes follow the properties in `text`.
+        let identityStart = text.count
         writer.bytes.withUnsafeBufferPointer { wire in
             stable.append(contentsOf: layout.stableHeader)
             Self.appendObjectBody(layout.sortedStable, of: members, from: wire, to: &stable)
@@ -70,44 +78,48 @@ struct InstanceContent: Sendable {
             Self.appendObjectBody(layout.sortedVolatile, of: members, from: wire, to: &volatileBytes)
             volatileBytes.append(UInt8(ascii: "}"))
             if let names = layout.identity {
-                identityBytes.append(UInt8(ascii: "{"))
+                text.append(UInt8(ascii: "{"))
                 for (position, name) in names.enumerated() {
-                    if position > 0 { identityBytes.append(UInt8(ascii: ",")) }
-                    identityBytes.append(contentsOf: name.key)
+                    if position > 0 { text.append(UInt8(ascii: ",")) }
+                    text.append(contentsOf: name.key)
                     if let index = name.member {
                         let member = members[index]
-                        identityBytes.append(contentsOf: UnsafeBufferPointer(rebasing: wire[member.valueStart..<member.end]))
+                        text.append(contentsOf: UnsafeBufferPointer(rebasing: wire[member.valueStart..<member.end]))
                     } else {
-                        identityBytes.append(contentsOf: "null".utf8)
+                        text.append(contentsOf: "null".utf8)
                     }
                 }
-                identityBytes.append(UInt8(ascii: "}"))
-            } else {
-                identityBytes.append(contentsOf: "null".utf8)
+                text.append(UInt8(ascii: "}"))
             }
         }
-        identity = layout.identity == nil ? nil : String(decoding: identityBytes, as: UTF8.self)
-        properties = String(decoding: writer.bytes, as: UTF8.self)
+        identity = layout.identity == nil ? nil : identityStart..<text.count
 
-        let newline: [UInt8] = [0x0A]
         var stableHasher = SHA256()
         stableHasher.update(data: stable)
-        stableHasher.update(data: newline)
-        stableHasher.update(data: identityBytes)
+        stableHasher.update(data: Self.newline)
+        if layout.identity == nil {
+            stableHasher.update(data: Self.null)   // no identity hashes as JSON null
+        } else {
+            text.withUnsafeBytes { stableHasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[identityStart...])) }
+        }
         let stableDigest = stableHasher.finalize()
-        stableHash = Data(stableDigest.prefix(16))
         var hasher = SHA256()
-        stableDigest.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        hasher.update(data: newline)
+        stableHash = stableDigest.withUnsafeBytes { digest in
+            hasher.update(bufferPointer: digest)
+            return InlineDigest(UnsafeRawBufferPointer(rebasing: digest.prefix(16)))
+        }
+        hasher.update(data: Self.newline)
         hasher.update(data: volatileBytes)
-        hash = Data(hasher.finalize())
+        hash = hasher.finalize().withUnsafeBytes { InlineDigest($0) }
 
         scratch.writer = writer
         scratch.members = members
         scratch.stable = stable
-        scratch.identity = identityBytes
         scratch.volatile = volatileBytes
     }
+
+    private static let newline: [UInt8] = [0x0A]
+    private static let null: [UInt8] = Array("null".utf8)
 
     /// Appends the members at `order` (indexes into `members`), comma-separated.
     private static func appendObjectBody(_ order: [Int], of members: [MemberRange], from wire: UnsafeBufferPointer<UInt8>,
@@ -122,25 +134,47 @@ struct InstanceContent: Sendable {
     /// The addresses of a whole host × class result: SHA-256 over its members' hashes (and stable
     /// hashes), sorted, so the order a host returns instances in does not matter.
     static func setHashes(_ contents: [InstanceContent]) -> (hash: Data, stableHash: Data) {
-        (Data(sortedDigest(contents.map { ($0.hash.sortKey, $0.hash) })),
-         Data(sortedDigest(contents.map { ($0.stableHash.sortKey, $0.stableHash) }).prefix(16)))
+        (sortedDigest(contents.map(\.hash)), Data(sortedDigest(contents.map(\.stableHash)).prefix(16)))
     }
 
-    /// SHA-256 over digests in byte order: sorted by their first 8 bytes as an integer (ties,
-    /// practically never, by all bytes), as comparing `Data` values costs a closure call each.
-    private static func sortedDigest(_ keyed: [(key: UInt64, digest: Data)]) -> SHA256.Digest {
+    /// SHA-256 over digests in byte order.
+    private static func sortedDigest(_ digests: [InlineDigest]) -> Data {
         var hasher = SHA256()
-        for entry in keyed.sorted(by: { $0.key != $1.key ? $0.key < $1.key : bytewiseLess($0.digest, $1.digest) }) {
-            hasher.update(data: entry.digest)
-        }
-        return hasher.finalize()
+        for digest in digests.sorted() { digest.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
+        return Data(hasher.finalize())
+    }
+}
+
+/// A digest of up to 32 bytes held inline: no heap allocation per instance. Orders by its bytes.
+struct InlineDigest: Sendable, Comparable {
+    /// The bytes, as they are in memory (not numbers).
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private let count: Int
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        precondition(bytes.count <= 32, "an InlineDigest holds at most 32 bytes")
+        count = bytes.count
+        withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
     }
 
-    private static func bytewiseLess(_ left: Data, _ right: Data) -> Bool {
-        let order = left.withUnsafeBytes { l in
-            right.withUnsafeBytes { r in memcmp(l.baseAddress!, r.baseAddress!, min(l.count, r.count)) }
-        }
-        return order != 0 ? order < 0 : left.count < right.count
+    func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try Swift.withUnsafeBytes(of: words) { try body(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+    }
+
+    var data: Data { withUnsafeBytes { Data($0) } }
+
+    /// Byte order: big-endian word by word, then length (a prefix sorts first).
+    static func < (left: InlineDigest, right: InlineDigest) -> Bool {
+        let l = left.words, r = right.words
+        if l.0 != r.0 { return UInt64(bigEndian: l.0) < UInt64(bigEndian: r.0) }
+        if l.1 != r.1 { return UInt64(bigEndian: l.1) < UInt64(bigEndian: r.1) }
+        if l.2 != r.2 { return UInt64(bigEndian: l.2) < UInt64(bigEndian: r.2) }
+        if l.3 != r.3 { return UInt64(bigEndian: l.3) < UInt64(bigEndian: r.3) }
+        return left.count < right.count
+    }
+
+    static func == (left: InlineDigest, right: InlineDigest) -> Bool {
+        left.words == right.words && left.count == right.count
     }
 }
 
@@ -156,18 +190,10 @@ struct ContentScratch {
     var writer: CimJSONWriter
     var members: [MemberRange] = []
     var stable: [UInt8] = []
-    var identity: [UInt8] = []
     var volatile: [UInt8] = []
 
     init() { writer = CimJSONWriter(style: .canonical, reservingCapacity: 4096) }
 
     /// Holds no buffer: what stands in while the real buffers are lent out.
     init(empty: Void) { writer = CimJSONWriter(style: .canonical, reservingCapacity: 0) }
-}
-
-extension Data {
-    /// The first 8 bytes as a big-endian integer: integer order is byte order for digests.
-    fileprivate var sortKey: UInt64 {
-        withUnsafeBytes { $0.count >= 8 ? $0.loadUnaligned(as: UInt64.self).bigEndian : 0 }
-    }
 }

@@ -11,27 +11,36 @@ import Foundation
 /// ```
 public struct ResultSetEncoder: Sendable {
     private var encoder: ContentEncoder
-    private var contents: [InstanceContent] = []
+    private var contents = EncodedContents()
 
     public init(schemas: CimSchemaRegistry) { encoder = ContentEncoder(schemas: schemas) }
 
     /// The instances added so far.
-    public var count: Int { contents.count }
+    public var count: Int { contents.entries.count }
 
-    public mutating func add(_ instance: CimInstance) { contents.append(encoder.encode(instance)) }
+    public mutating func add(_ instance: CimInstance) { encoder.encode(instance, into: &contents) }
 
     /// The result, ready for `SnapshotStore.commit`. A failure that returned nothing stores no set.
     public func prepared(_ observation: Observation) -> PreparedObservation {
-        let storesSet = observation.status == .ok || !contents.isEmpty
+        let storesSet = observation.status == .ok || !contents.entries.isEmpty
         return PreparedObservation(observation: observation, contents: contents,
-                                   setHashes: storesSet ? InstanceContent.setHashes(contents) : nil)
+                                   setHashes: storesSet ? InstanceContent.setHashes(contents.entries) : nil)
     }
+}
+
+/// The encoded instances of one result set: fixed-size entries whose JSON texts share one buffer.
+struct EncodedContents: Sendable {
+    var entries: [InstanceContent] = []
+    /// Every entry's properties and identity JSON, back to back.
+    var text: [UInt8] = []
+    /// The (namespace, class) pairs entries refer to by index.
+    var classes: [(namespace: String, className: String)] = []
 }
 
 /// A host × class encoded and hashed, ready for `SnapshotStore.commit`.
 public struct PreparedObservation: Sendable {
     public let observation: Observation
-    let contents: [InstanceContent]
+    let contents: EncodedContents
     /// nil when no result set is stored (a failure that returned nothing).
     let setHashes: (hash: Data, stableHash: Data)?
 }

@@ -38,6 +38,27 @@ struct SQLiteInsert {
         }
     }
 
+    func bind(_ index: Int32, _ digest: InlineDigest) {
+        digest.withUnsafeBytes { bytes in
+            _ = sqlite3_bind_blob(statement, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+        }
+    }
+
+    /// Binds UTF-8 text without copying it: `text` must stay valid and unchanged until `run` returns.
+    func bind(_ index: Int32, text: UnsafeBufferPointer<UInt8>?) {
+        guard let text else { sqlite3_bind_null(statement, index); return }
+        guard let address = text.baseAddress else {
+            // An empty buffer may have no address, and SQLite reads a null pointer as NULL, not "".
+            _ = sqlite3_bind_text(statement, index, "", 0, Self.transient)
+            return
+        }
+        _ = sqlite3_bind_text(statement, index, UnsafeRawPointer(address).assumingMemoryBound(to: CChar.self),
+                              Int32(text.count), Self.static)
+    }
+
+    /// SQLite reads the bytes where they are (SQLITE_STATIC).
+    private static let `static` = unsafeBitCast(0, to: sqlite3_destructor_type.self)
+
     func bind(_ index: Int32, _ value: String?) {
         guard var value else { sqlite3_bind_null(statement, index); return }
         value.withUTF8 { bytes in
