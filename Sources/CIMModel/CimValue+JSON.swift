@@ -28,7 +28,7 @@ public enum CimJSONStyle: Sendable, Hashable {
 /// writer.write(instance)
 /// print(writer.text)   // {"host":"srv1","namespace":"root/cimv2","class":"Win32_BIOS","properties":{…}}
 /// ```
-public struct CimJSONWriter: Sendable {
+public struct CimJSONWriter: Sendable, Hashable {
     /// The JSON written so far.
     public private(set) var bytes: [UInt8] = []
     public let style: CimJSONStyle
@@ -123,6 +123,16 @@ public struct CimJSONWriter: Sendable {
             }
             byte("]")
         }
+    }
+
+    /// Writes `"name":` (an object member's key).
+    public mutating func write(key name: String) { key(name) }
+
+    /// Writes UTF-8 text as a JSON string, escaped as `write(string:)` escapes it.
+    public mutating func write(utf8String text: UnsafeBufferPointer<UInt8>) {
+        byte("\"")
+        appendEscaped(text)
+        byte("\"")
     }
 
     /// Writes a JSON string, escaping quotes, backslashes and every control character (RFC 8259 §7).

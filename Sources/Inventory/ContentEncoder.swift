@@ -9,6 +9,8 @@ struct ContentEncoder {
     /// The class of the last instance: a result set is nearly always one class.
     private var lastClass: Int?
     private var scratch = ContentScratch()
+    /// The JSON form of the last `CimInstance` encoded, its buffers reused for the next.
+    private var converted = CimInstanceJSON()
 
     private struct ClassFacts {
         let namespace: String
@@ -23,6 +25,15 @@ struct ContentEncoder {
 
     /// Encodes `instance` into `contents`.
     mutating func encode(_ instance: CimInstance, into contents: inout EncodedContents) {
+        var json = converted
+        converted = CimInstanceJSON()   // so that `json` is the buffers' only owner
+        json.set(instance)
+        encode(json, into: &contents)
+        converted = json
+    }
+
+    /// Encodes an instance the parser wrote as JSON into `contents`.
+    mutating func encode(_ instance: CimInstanceJSON, into contents: inout EncodedContents) {
         let index = classIndex(instance, contents: &contents)
         let layout: MemberLayout
         if let found = classes[index].layouts.firstIndex(where: { $0.fits(instance) }) {
@@ -38,7 +49,7 @@ struct ContentEncoder {
     }
 
     /// The index of the instance's class in `classes` and `contents.classes` (the same order).
-    private mutating func classIndex(_ instance: CimInstance, contents: inout EncodedContents) -> Int {
+    private mutating func classIndex(_ instance: CimInstanceJSON, contents: inout EncodedContents) -> Int {
         if let last = lastClass, classes[last].className == instance.className, classes[last].namespace == instance.namespace {
             return last
         }
@@ -73,8 +84,8 @@ struct MemberLayout {
     /// Sorted by name; nil when the instance is its own identity.
     let identity: [IdentityMember]?
 
-    init(_ instance: CimInstance, schema: CimClassSchema?, volatile: inout VolatileNames) {
-        let names = instance.properties.map(\.name)
+    init(_ instance: CimInstanceJSON, schema: CimClassSchema?, volatile: inout VolatileNames) {
+        let names = instance.names
         self.names = names
         keyNames = instance.keyNames
         var writer = CimJSONWriter(style: .canonical, reservingCapacity: 128)
@@ -93,7 +104,7 @@ struct MemberLayout {
         sortedStable = stable
         sortedVolatile = volatileMembers
 
-        let identityNames = InstanceContent.identityNames(schema: schema, instance: instance)
+        let identityNames = InstanceContent.identityNames(schema: schema, keyNames: instance.keyNames)
         identity = identityNames.map { identityNames in
             identityNames.enumerated().sorted { MemberLayout.precedes($0.element, $0.offset, $1.element, $1.offset) }.map { _, name in
                 writer.reset()
@@ -104,10 +115,8 @@ struct MemberLayout {
     }
 
     /// True when the instance has exactly this layout's property names and key names.
-    func fits(_ instance: CimInstance) -> Bool {
-        guard instance.properties.count == names.count, instance.keyNames == keyNames else { return false }
-        for (property, name) in zip(instance.properties, names) where property.name != name { return false }
-        return true
+    func fits(_ instance: CimInstanceJSON) -> Bool {
+        instance.names == names && instance.keyNames == keyNames
     }
 
     /// Canonical member order: UTF-8 bytes of the name, then position (duplicates stay in wire order).

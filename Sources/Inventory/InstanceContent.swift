@@ -34,43 +34,31 @@ struct InstanceContent: Sendable {
 
     /// The identity property names diff and the store use for a class: the schema's identity (or
     /// keys), `[]` for a singleton, else the instance's own key names; nil when there are none.
-    static func identityNames(schema: CimClassSchema?, instance: CimInstance) -> [String]? {
+    static func identityNames(schema: CimClassSchema?, keyNames: [String]) -> [String]? {
         if let schema {
             if schema.isSingleton { return [] }
             if !schema.effectiveIdentity.isEmpty { return schema.effectiveIdentity }
         }
-        return instance.keyNames.isEmpty ? nil : instance.keyNames
+        return keyNames.isEmpty ? nil : keyNames
     }
 
-    /// Encodes `instance`, appending its JSON texts to `contents.text`.
-    init(_ instance: CimInstance, classIndex: Int, layout: MemberLayout, scratch: inout ContentScratch,
+    /// Encodes `instance`, appending its JSON texts to `text`.
+    init(_ instance: CimInstanceJSON, classIndex: Int, layout: MemberLayout, scratch: inout ContentScratch,
          text: inout [UInt8]) {
         self.classIndex = classIndex
         // The scratch buffers are moved out (not copied) so that writing to them never copies them,
         // and moved back at the end.
-        var writer = scratch.writer, members = scratch.members
         var stable = scratch.stable, volatileBytes = scratch.volatile
-        scratch = ContentScratch(empty: ())
-        writer.reset()
-        members.removeAll(keepingCapacity: true)
-        // The wire-order object, each member's byte range remembered.
-        writer.append(byte: UInt8(ascii: "{"))
-        for (index, property) in instance.properties.enumerated() {
-            if index > 0 { writer.append(byte: UInt8(ascii: ",")) }
-            let start = writer.bytes.count
-            let valueStart = writer.write(member: property.name, value: property.value)
-            members.append(MemberRange(start: start, valueStart: valueStart, end: writer.bytes.count))
-        }
-        writer.append(byte: UInt8(ascii: "}"))
-
+        scratch = ContentScratch()
+        let members = instance.members
         stable.removeAll(keepingCapacity: true)
         volatileBytes.removeAll(keepingCapacity: true)
         let propertiesStart = text.count
-        text.append(contentsOf: writer.bytes)
+        text.append(contentsOf: instance.object)
         properties = propertiesStart..<text.count
         // The identity's bytes follow the properties in `text`.
         let identityStart = text.count
-        writer.bytes.withUnsafeBufferPointer { wire in
+        instance.object.withUnsafeBufferPointer { wire in
             stable.append(contentsOf: layout.stableHeader)
             Self.appendObjectBody(layout.sortedStable, of: members, from: wire, to: &stable)
             stable.append(contentsOf: "}}".utf8)
@@ -112,8 +100,6 @@ struct InstanceContent: Sendable {
         hasher.update(data: volatileBytes)
         hash = hasher.finalize().withUnsafeBytes { InlineDigest($0) }
 
-        scratch.writer = writer
-        scratch.members = members
         scratch.stable = stable
         scratch.volatile = volatileBytes
     }
@@ -122,7 +108,7 @@ struct InstanceContent: Sendable {
     private static let null: [UInt8] = Array("null".utf8)
 
     /// Appends the members at `order` (indexes into `members`), comma-separated.
-    private static func appendObjectBody(_ order: [Int], of members: [MemberRange], from wire: UnsafeBufferPointer<UInt8>,
+    private static func appendObjectBody(_ order: [Int], of members: [CimJSONMember], from wire: UnsafeBufferPointer<UInt8>,
                                          to output: inout [UInt8]) {
         for (position, index) in order.enumerated() {
             if position > 0 { output.append(UInt8(ascii: ",")) }
@@ -178,22 +164,8 @@ struct InlineDigest: Sendable, Comparable {
     }
 }
 
-/// Where one `"name":value` member lies in the encoded wire-order object.
-struct MemberRange {
-    var start: Int
-    var valueStart: Int
-    var end: Int
-}
-
 /// Buffers reused from one instance to the next while a result set is encoded.
 struct ContentScratch {
-    var writer: CimJSONWriter
-    var members: [MemberRange] = []
     var stable: [UInt8] = []
     var volatile: [UInt8] = []
-
-    init() { writer = CimJSONWriter(style: .canonical, reservingCapacity: 4096) }
-
-    /// Holds no buffer: what stands in while the real buffers are lent out.
-    init(empty: Void) { writer = CimJSONWriter(style: .canonical, reservingCapacity: 0) }
 }

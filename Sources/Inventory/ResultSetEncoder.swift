@@ -20,6 +20,9 @@ public struct ResultSetEncoder: Sendable {
 
     public mutating func add(_ instance: CimInstance) { encoder.encode(instance, into: &contents) }
 
+    /// Adds an instance the parser wrote as JSON (`EnumerationItemForm.json`).
+    public mutating func add(_ instance: CimInstanceJSON) { encoder.encode(instance, into: &contents) }
+
     /// The result, ready for `SnapshotStore.commit`. A failure that returned nothing stores no set.
     public func prepared(_ observation: Observation) -> PreparedObservation {
         let storesSet = observation.status == .ok || !contents.entries.isEmpty

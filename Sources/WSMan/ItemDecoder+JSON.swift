@@ -1,0 +1,140 @@
+import CIMModel
+
+extension ItemDecoder {
+    /// Writes a plain item as `CimInstanceJSON` straight from the arena's text: the same bytes
+    /// `CimInstanceJSON.set` would write from the decoded instance, without building the instance.
+    ///
+    /// Plain means a class element or `w:XmlFragment` whose properties are scalars, arrays of
+    /// scalars, nil, or datetime/interval wrappers, every value matching the schema and every
+    /// property declared by it. Anything else (an EPR, `cim:Location`, an embedded instance, a
+    /// value that does not parse, scattered repeats) returns nil, and the item is decoded in full,
+    /// which reports its schema issues.
+    mutating func encodeJSON(_ arena: XMLArena, _ root: Int32) -> CimInstanceJSON? {
+        let node = arena.nodes[Int(root)]
+        let className: String, namespace: String
+        if node.namespace == NameTable.Known.wsman, node.localName == NameTable.Known.xmlFragment {
+            className = context.defaultClassName ?? ""
+            namespace = context.defaultNamespace ?? ""
+        } else if node.namespace == NameTable.Known.wsman || node.namespace == NameTable.Known.addressing {
+            return nil   // w:Item (instance and EPR) or an EPR alone
+        } else {
+            className = names[node.localName]
+            namespace = cimNamespace(node.namespace)
+        }
+        let schema = cache.view(className: className, namespace: namespace, context: context)
+        let isOwnSchema = schema.map { cache.views[$0].isOwn } ?? false
+
+        var json = jsonScratch
+        jsonScratch = CimInstanceJSON()   // so that `json` owns the buffers while it writes
+        defer { jsonScratch = json }
+        json.reset(className: className, namespace: namespace, keyNames: schema.map { cache.views[$0].schema.keys } ?? [])
+        jsonNames.nextItem()
+        var child = node.firstChild
+        while child >= 0 {
+            let name = arena.nodes[Int(child)].localName
+            if arena.nodes[Int(child)].namespace == NameTable.Known.cimCommon, name == NameTable.Known.location { return nil }
+            // A run of same-named siblings is one property (an array); the same name again later
+            // (scattered repeats) needs the full decoding.
+            var count: Int32 = 1, last = child
+            while arena.nodes[Int(last)].nextSibling >= 0, arena.nodes[Int(arena.nodes[Int(last)].nextSibling)].localName == name {
+                last = arena.nodes[Int(last)].nextSibling
+                count += 1
+            }
+            let propertyName = names[name]
+            let declared = schema.flatMap { cache.type(view: $0, name: name, names: names) }
+            if isOwnSchema, declared == nil { return nil }
+            guard jsonNames.insert(name) else { return nil }
+            json.beginMember(propertyName)
+            guard Self.writeProperty(arena, first: child, count: count, declared, to: &json.writer) else { return nil }
+            json.endMember()
+            child = arena.nodes[Int(last)].nextSibling
+        }
+        json.finish()
+        return json
+    }
+
+    /// One property's value, as `decodeProperty` would decode it and `CimJSONWriter` write it.
+    private static func writeProperty(_ arena: XMLArena, first: Int32, count: Int32, _ type: CimType?,
+                                      to writer: inout CimJSONWriter) -> Bool {
+        if count == 1, type?.isArray != true { return writeScalar(arena, first, type?.scalar, to: &writer) }
+        if count == 1, arena.nodes[Int(first)].isNil {
+            writer.append(rawJSON: "null")
+            return true
+        }
+        writer.append(byte: UInt8(ascii: "["))
+        var node = first, written = 0
+        for _ in 0..<count {
+            if !arena.nodes[Int(node)].isNil {
+                if written > 0 { writer.append(byte: UInt8(ascii: ",")) }
+                guard writeScalar(arena, node, type?.scalar, to: &writer) else { return false }
+                written += 1
+            }
+            node = arena.nodes[Int(node)].nextSibling
+        }
+        writer.append(byte: UInt8(ascii: "]"))
+        return true
+    }
+
+    private static func writeScalar(_ arena: XMLArena, _ index: Int32, _ scalar: CimType.Scalar?,
+                                    to writer: inout CimJSONWriter) -> Bool {
+        let node = arena.nodes[Int(index)]
+        if node.isNil {
+            writer.append(rawJSON: "null")
+            return true
+        }
+        if node.hasChildren { return writeWrapped(arena, index, to: &writer) }
+        guard let scalar, scalar != .string else {
+            arena.text.withUnsafeBufferPointer { text in
+                writer.write(utf8String: UnsafeBufferPointer(rebasing: text[Int(node.textStart)..<Int(node.textEnd)]))
+            }
+            return true
+        }
+        guard let value = ValueText.parse(arena, index, as: scalar) else { return false }
+        writer.write(value)
+        return true
+    }
+
+    /// A datetime or interval wrapper (`<p:CreationDate><cim:Datetime>…`); false for anything else.
+    private static func writeWrapped(_ arena: XMLArena, _ index: Int32, to writer: inout CimJSONWriter) -> Bool {
+        let first = arena.nodes[Int(index)].firstChild
+        let child = arena.nodes[Int(first)]
+        guard child.namespace == NameTable.Known.cimCommon || child.namespace == NameTable.Known.empty else { return false }
+        switch child.localName {
+        case NameTable.Known.datetime, NameTable.Known.date, NameTable.Known.time, NameTable.Known.cimDateTime,
+             NameTable.Known.interval:
+            let text = arena.trimmedText(first)
+            if child.localName != NameTable.Known.interval, let instant = CimDateTime(parsing: text) {
+                writer.write(.datetime(instant))
+                return true
+            }
+            guard let interval = CimInterval(parsing: text) else { return false }
+            writer.write(.interval(interval))
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+/// The name ids seen in the current item: a stamp per id, so starting the next item costs nothing.
+struct SeenNames {
+    private var stamps: [UInt32] = []
+    private var current: UInt32 = 0
+
+    mutating func nextItem() {
+        if current == .max {
+            stamps = Array(repeating: 0, count: stamps.count)
+            current = 0
+        }
+        current += 1
+    }
+
+    /// False when the name was seen already in this item.
+    mutating func insert(_ name: Int32) -> Bool {
+        let index = Int(name)
+        if index >= stamps.count { stamps.append(contentsOf: repeatElement(0, count: index + 1 - stamps.count)) }
+        guard stamps[index] != current else { return false }
+        stamps[index] = current
+        return true
+    }
+}
