@@ -13,9 +13,13 @@ public struct CimQuery: Sendable, Hashable {
     public var properties: [String]?
     /// EnumerateObjectAndEPR, EnumerateEPR or objects only.
     public var mode: EnumerationMode
+    /// Items as `CimInstance`s, or as JSON where they are plain (for a consumer that only stores them).
+    public var itemForm: EnumerationItemForm
 
     public init(className: String, namespace: String = "root/cimv2", whereClause: String? = nil,
-                wql: String? = nil, properties: [String]? = nil, mode: EnumerationMode = .objects) {
+                wql: String? = nil, properties: [String]? = nil, mode: EnumerationMode = .objects,
+                itemForm: EnumerationItemForm = .instance) {
+        self.itemForm = itemForm
         self.className = className
         self.namespace = namespace
         self.whereClause = whereClause

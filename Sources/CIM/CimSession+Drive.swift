@@ -29,7 +29,7 @@ extension CimSession {
                 }
                 do {
                     let response = try await exchange(request, operation: operation, className: query.targetClassName,
-                                                      namespace: query.namespace, onItem: onItem)
+                                                      namespace: query.namespace, itemForm: query.itemForm, onItem: onItem)
                     action = machine.received(response)
                     if case .send = action, isConsumerGone() { action = machine.cancelled() }
                 } catch {

@@ -97,12 +97,12 @@ public final class CimSession: Sendable {
 
     /// Sends one request and parses its response, handing enumeration items to `onItem` as they arrive.
     func exchange(_ request: WSManRequest, operation: CimSessionError.Operation, className: String? = nil,
-                  namespace: String? = nil, extraHeaders: [HTTPHeader] = [],
+                  namespace: String? = nil, extraHeaders: [HTTPHeader] = [], itemForm: EnumerationItemForm = .instance,
                   onItem: @escaping @Sendable (EnumerationItem) -> Void = { _ in })
         async throws(CimSessionError) -> WSManResponse {
         let context = WSManResponseContext(expecting: request.expectedResponse, relatesTo: request.messageID,
                                            schemas: schemas, host: host, defaultClassName: className,
-                                           defaultNamespace: namespace)
+                                           defaultNamespace: namespace, itemForm: itemForm)
         let consumer = WSManResponseConsumer(parser: WSManResponseParser(context, onItem: onItem))
         let headers = [HTTPHeader("Content-Type", "application/soap+xml;charset=UTF-8")] + extraHeaders
         let start = ContinuousClock.now

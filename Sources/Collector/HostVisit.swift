@@ -136,8 +136,14 @@ struct HostVisit: Sendable {
             let session = try session(for: credentialIndex, cache: &sessions)
             do {
                 let result = Mutex(ResultSetEncoder(schemas: writer.store.schemas))
-                try await session.enumerateAll(spec.query) { item in
-                    if let instance = item.instance { result.withLock { $0.add(instance) } }
+                var query = spec.query
+                query.itemForm = .json   // stored, never read: no CimInstance for plain items
+                try await session.enumerateAll(query) { item in
+                    if let json = item.json {
+                        result.withLock { $0.add(json) }
+                    } else if let instance = item.instance {
+                        result.withLock { $0.add(instance) }
+                    }
                 }
                 return result.withLock { $0 }
             } catch {

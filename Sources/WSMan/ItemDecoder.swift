@@ -9,18 +9,24 @@ import CIMModel
 /// structure (datetime wrappers, EPRs, embedded instances, repeated elements) read as such.
 struct ItemDecoder {
     let context: WSManResponseContext
-    private var cache = SchemaCache()
+    var cache = SchemaCache()
     /// The parser's names, lent for the duration of one `decodeItem` call.
-    private var names = NameTable()
-    private var spareRuns: [(name: Int32, first: Int32, count: Int32)] = []
+    var names = NameTable()
+    var spareRuns: [(name: Int32, first: Int32, count: Int32)] = []
+    /// The last item written as JSON: its buffers are reused once its consumer has let it go.
+    var jsonScratch = CimInstanceJSON()
+    var jsonNames = SeenNames()
 
     init(context: WSManResponseContext) {
         self.context = context
     }
 
+    /// The item in the form the context asks for: `json` when it is plain enough to write straight
+    /// from the text (see `encodeJSON`), else a decoded `CimInstance`.
     mutating func decodeItem(_ arena: XMLArena, _ root: Int32, names: inout NameTable) -> EnumerationItem {
         swap(&self.names, &names)
         defer { swap(&self.names, &names) }
+        if context.itemForm == .json, let json = encodeJSON(arena, root) { return EnumerationItem(json: json) }
         return decodeItem(arena, root)
     }
 
@@ -64,7 +70,7 @@ struct ItemDecoder {
     }
 
     /// The CIM namespace of a class URI `…/wmi/<ns>/<Class>`; the requested namespace otherwise.
-    private mutating func cimNamespace(_ uri: Int32) -> String {
+    mutating func cimNamespace(_ uri: Int32) -> String {
         if let known = cache.namespaces[uri] { return known }
         let text = names[uri]
         var ns = context.defaultNamespace ?? ""

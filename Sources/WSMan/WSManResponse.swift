@@ -30,10 +30,22 @@ public struct EnumerationBatch: Sendable, Hashable {
     }
 }
 
+/// How enumeration items are handed over.
+public enum EnumerationItemForm: Sendable, Hashable {
+    /// A typed `CimInstance`.
+    case instance
+    /// `CimInstanceJSON` written straight from the parsed text, for consumers that only store items;
+    /// items it cannot express exactly (EPRs, embedded instances, values that do not match the
+    /// schema) still come as a `CimInstance`, with their schema issues.
+    case json
+}
+
 /// One enumeration item: an instance, its endpoint reference, or both (EnumerateObjectAndEPR).
 public struct EnumerationItem: Sendable, Hashable {
-    /// The instance; nil for EPR-only items.
+    /// The instance; nil for EPR-only items, and for items handed over as `json`.
     public var instance: CimInstance?
+    /// The instance as JSON members, when the form asked for is `.json` and the item is plain.
+    public var json: CimInstanceJSON?
     /// The instance's endpoint reference (`a:EndpointReference`, `cim:Location`), when sent.
     public var endpointReference: CimReference?
     /// Where the values did not match the class schema (CIMModel's `SchemaIssue`); the mismatched
@@ -44,6 +56,11 @@ public struct EnumerationItem: Sendable, Hashable {
         self.instance = instance
         self.endpointReference = endpointReference
         self.schemaIssues = schemaIssues
+    }
+
+    public init(json: CimInstanceJSON) {
+        self.json = json
+        schemaIssues = []
     }
 }
 

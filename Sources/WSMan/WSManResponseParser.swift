@@ -32,9 +32,13 @@ public struct WSManResponseContext: Sendable {
     /// The CIM namespace asked for: the namespace of items whose element namespace is not a WMI
     /// class URI (DMTF-form and OMI items, XmlFragment).
     public var defaultNamespace: String?
+    /// How enumeration items are handed over.
+    public var itemForm: EnumerationItemForm
 
     public init(expecting: WSManResponseKind, relatesTo: String? = nil, schemas: CimSchemaRegistry = .builtin,
-                host: String? = nil, defaultClassName: String? = nil, defaultNamespace: String? = nil) {
+                host: String? = nil, defaultClassName: String? = nil, defaultNamespace: String? = nil,
+                itemForm: EnumerationItemForm = .instance) {
+        self.itemForm = itemForm
         self.expecting = expecting
         self.relatesTo = relatesTo
         self.schemas = schemas
