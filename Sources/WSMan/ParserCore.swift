@@ -98,7 +98,12 @@ struct ParserState {
     private var decoder: ItemDecoder
     var ctxt: xmlParserCtxtPtr?
 
-    private(set) var failure: WSManParseError?
+    private(set) var failure: WSManParseError? {
+        didSet { hasFailed = failure != nil }
+    }
+    /// `failure != nil`, for the SAX callbacks: testing the optional struct itself costs a runtime
+    /// call per event.
+    private var hasFailed = false
     private var libxmlError: WSManParseError?
     private var libxmlErrorIsFatal = false
     var bytesFed = 0
@@ -199,7 +204,7 @@ struct ParserState {
     mutating func startElement(_ localName: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?,
                               _ namespaceCount: Int32, _ namespaces: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
                               _ attributeCount: Int32, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
-        guard failure == nil else { return }
+        guard !hasFailed else { return }
         let level = depth
         depth += 1
         let ns = names.id(uri), local = names.id(localName)
@@ -327,7 +332,7 @@ struct ParserState {
     }
 
     mutating func characters(_ bytes: UnsafePointer<xmlChar>?, _ count: Int32) {
-        guard failure == nil, let capture, capture != .skip, let node = openNodes.last, let bytes else { return }
+        guard !hasFailed, let capture, capture != .skip, let node = openNodes.last, let bytes else { return }
         if arena.textLength(node) + Int(count) > limits.maxTextBytes {
             return fail(.limitExceeded, expected: "text nodes of at most \(limits.maxTextBytes) bytes",
                         found: "a longer text in '\(names[arena.nodes[Int(node)].localName])'")
@@ -336,7 +341,7 @@ struct ParserState {
     }
 
     mutating func endElement() {
-        guard failure == nil else { return }
+        guard !hasFailed else { return }
         depth -= 1
         if let capture {
             if capture != .skip, let node = openNodes.popLast() {
