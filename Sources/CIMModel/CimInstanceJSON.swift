@@ -16,7 +16,8 @@ public struct CimInstanceJSON: Sendable, Hashable {
     /// Where each property's member lies in `object`, in the order of `names`.
     public private(set) var members: [CimJSONMember] = []
     /// Writes the members; between `beginMember` and `endMember` the caller writes one value with it.
-    public var writer = CimJSONWriter(style: .canonical, reservingCapacity: 2048)
+    /// No capacity up front: an empty value stands in while a reused one is lent out, per instance.
+    public var writer = CimJSONWriter(style: .canonical, reservingCapacity: 0)
 
     public init() {}
 
