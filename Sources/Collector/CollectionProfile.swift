@@ -35,9 +35,11 @@ public struct CollectionProfile: Sendable, Hashable {
         }
     }
 
-    /// The session options and credential names for one host: profile, then its groups, then what
-    /// the hosts file line says (scheme, port).
-    public func connection(for host: HostTarget, base: CimSessionOptions) -> (options: CimSessionOptions, credentials: [String]) {
+    /// The session options and credential names for one host: `base`, the profile, its groups,
+    /// `overrides` (the session flags given on the command line), then what the host's line in the
+    /// hosts file says (scheme, port), each over the one before.
+    public func connection(for host: HostTarget, base: CimSessionOptions, overrides: SessionSettings = SessionSettings())
+        -> (options: CimSessionOptions, credentials: [String]) {
         var options = base
         session.apply(to: &options)
         var credentialNames = credentials
@@ -46,6 +48,7 @@ public struct CollectionProfile: Sendable, Hashable {
             group.session.apply(to: &options)
             if !group.credentials.isEmpty { credentialNames = group.credentials }
         }
+        overrides.apply(to: &options)
         if let usesTLS = host.usesTLS { options.useSSL = usesTLS }
         if let port = host.port { options.port = port }
         return (options, credentialNames)

@@ -159,7 +159,8 @@ struct CollectCommand: AsyncParsableCommand {
             guard let set = configuration.credentialSets[name] else { continue }
             do { credentialSets[name] = try set.resolve() } catch { throw ValidationError("\(error)") }
         }
-        return SweepPlan(hosts: targets, profile: chosen, baseOptions: session.sessionOptions, credentialSets: credentialSets,
+        return SweepPlan(hosts: targets, profile: chosen, baseOptions: session.sessionOptions,
+                         overrides: session.explicitSettings, credentialSets: credentialSets,
                          defaultCredentials: chosen.credentials.isEmpty ? try session.credentials() : .ambient)
     }
 

@@ -1,9 +1,12 @@
 import ArgumentParser
 import CIM
+import Collector
 import Foundation
 import Transport
 
 /// Session options shared by every command that talks to hosts, named as PowerShell names them.
+/// Options left out keep their defaults here; `explicitSettings` are the ones given, which win over
+/// a `collect` profile's settings.
 struct SessionFlags: ParsableArguments {
     @Option(help: "TCP port (default 5985, or 5986 with --ssl).")
     var port: Int?
@@ -11,8 +14,11 @@ struct SessionFlags: ParsableArguments {
     @Flag(help: "Use HTTPS.")
     var ssl = false
 
-    @Option(help: "Authentication: negotiate (Kerberos, else NTLM), kerberos, ntlm, basic, certificate, or none (Identify only).")
-    var auth: CimSessionOptions.AuthenticationMechanism = .negotiate
+    @Option(name: .customLong("auth"),
+            help: "Authentication: negotiate (Kerberos, else NTLM; the default), kerberos, ntlm, basic, certificate, or none (Identify only).")
+    var authChoice: CimSessionOptions.AuthenticationMechanism?
+
+    var auth: CimSessionOptions.AuthenticationMechanism { authChoice ?? .negotiate }
 
     @Flag(help: "Allow Basic, or --no-encryption, over plain HTTP (passwords or messages cross the network readable).")
     var allowUnencrypted = false
@@ -56,20 +62,20 @@ struct SessionFlags: ParsableArguments {
     @Option(help: "Hosts that bypass --proxy, comma-separated.")
     var noProxy: String?
 
-    @Option(help: "WS-Man OperationTimeout in seconds (the HTTP limit adds 10 s).")
-    var operationTimeout: Int = 60
+    @Option(help: "WS-Man OperationTimeout in seconds (default 60; the HTTP limit adds 10 s).")
+    var operationTimeout: Int?
 
-    @Option(help: "TCP/TLS connect timeout in seconds.")
-    var connectTimeout: Int = 10
+    @Option(help: "TCP/TLS connect timeout in seconds (default 10).")
+    var connectTimeout: Int?
 
-    @Option(help: "Largest response accepted, in KB (w:MaxEnvelopeSize).")
-    var maxEnvelopeSizeKB: Int = 150
+    @Option(help: "Largest response accepted, in KB (w:MaxEnvelopeSize; default 150).")
+    var maxEnvelopeSizeKB: Int?
 
-    @Option(help: "Items asked for per Enumerate/Pull.")
-    var maxElements: Int = 200
+    @Option(help: "Items asked for per Enumerate/Pull (default 200).")
+    var maxElements: Int?
 
-    @Option(help: "w:Locale for fault messages.")
-    var locale = "en-US"
+    @Option(help: "w:Locale for fault messages (default en-US).")
+    var locale: String?
 
     @Flag(help: "Send the __cimnamespace selector with every request (OMI servers need it).")
     var omi = false
@@ -79,9 +85,9 @@ struct SessionFlags: ParsableArguments {
 
     func validate() throws {
         guard (1...65_535).contains(port ?? 1) else { throw ValidationError("--port must be 1–65535") }
-        guard operationTimeout > 0, connectTimeout > 0 else { throw ValidationError("timeouts must be positive") }
-        guard maxEnvelopeSizeKB >= 8 else { throw ValidationError("--max-envelope-size-kb must be at least 8 (WinRM refuses less)") }
-        guard maxElements > 0 else { throw ValidationError("--max-elements must be positive") }
+        guard operationTimeout ?? 1 > 0, connectTimeout ?? 1 > 0 else { throw ValidationError("timeouts must be positive") }
+        guard maxEnvelopeSizeKB ?? 8 >= 8 else { throw ValidationError("--max-envelope-size-kb must be at least 8 (WinRM refuses less)") }
+        guard maxElements ?? 1 > 0 else { throw ValidationError("--max-elements must be positive") }
         if noEncryption, !allowUnencrypted { throw ValidationError("--no-encryption needs --allow-unencrypted") }
         if cert != nil, auth != .certificate { throw ValidationError("--cert needs --auth certificate") }
         if auth == .certificate, cert == nil { throw ValidationError("--auth certificate needs --cert") }
@@ -92,27 +98,34 @@ struct SessionFlags: ParsableArguments {
     }
 
     var sessionOptions: CimSessionOptions {
-        var options = CimSessionOptions()
-        options.port = port
-        options.useSSL = ssl
-        options.authentication = auth
-        options.allowUnencrypted = allowUnencrypted
+        var options = CimSessionOptions()   // its defaults are the ones the help texts give
+        options.authentication = auth        // the CLI's default is Negotiate, the library's Basic
+        explicitSettings.apply(to: &options)
         options.sealMessages = !noEncryption
         options.servicePrincipal = spn
         options.includePortInSPN = includePortInSPN
-        options.tls.verifiesPeer = !skipCACheck
-        options.tls.verifiesHost = !skipCNCheck
-        options.tls.checksRevocation = false
-        options.tls.caFile = caFile
         options.proxy.url = proxy
         options.proxy.noProxy = noProxy
-        options.operationTimeout = .seconds(operationTimeout)
-        options.connectTimeout = .seconds(connectTimeout)
-        options.maxEnvelopeSize = maxEnvelopeSizeKB * 1024
-        options.maxElements = maxElements
-        options.locale = locale
-        options.sendsNamespaceSelector = omi
         return options
+    }
+
+    /// The session settings given on the command line (a flag that is on counts as given).
+    var explicitSettings: SessionSettings {
+        var settings = SessionSettings()
+        settings.port = port
+        settings.useSSL = ssl ? true : nil
+        settings.authentication = authChoice
+        settings.allowUnencrypted = allowUnencrypted ? true : nil
+        settings.skipCACheck = skipCACheck ? true : nil
+        settings.skipCNCheck = skipCNCheck ? true : nil
+        settings.caFile = caFile
+        settings.connectTimeout = connectTimeout.map { .seconds($0) }
+        settings.operationTimeout = operationTimeout.map { .seconds($0) }
+        settings.maxElements = maxElements
+        settings.maxEnvelopeSize = maxEnvelopeSizeKB.map { $0 * 1024 }
+        settings.locale = locale
+        settings.omi = omi ? true : nil
+        return settings
     }
 
     /// The credential for this run, after warning on stderr about anything that crosses HTTP readable.

@@ -47,6 +47,22 @@ import Testing
         }
     }
 
+    @Test func sessionFlagsOnTheCommandLineWinOverTheProfile() async throws {
+        try await SweepFixture.with(SweepFixture.configuration(hosts: 2)) { fixture in
+            // The profile asks for Kerberos (no KDC here); `--auth basic` on the command line wins.
+            let config = fixture.directory.appendingPathComponent("cimsweep.toml")
+            try """
+                [profiles.lab]
+                classes = ["Win32_BIOS"]
+                auth = "kerberos"
+                """.write(to: config, atomically: true, encoding: .utf8)
+            let result = try await CimsweepBinary.run(try collect(fixture, ["--config", config.path, "--profile", "lab"]),
+                                                      environment: Self.environment)
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+            #expect(result.stdout.hasPrefix("snapshot 1 complete: 2/2 hosts complete"))
+        }
+    }
+
     @Test func aPartialSweepExitsThreeAndABadHostsFileIsAUsageError() async throws {
         try await SweepFixture.with(SweepFixture.configuration(hosts: 2, faults: [1: .auth])) { fixture in
             let partial = try await CimsweepBinary.run(try collect(fixture), environment: Self.environment)

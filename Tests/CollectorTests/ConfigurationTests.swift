@@ -80,6 +80,21 @@ import Testing
         #expect(CollectionProfile.builtinDefault.classes.allSatisfy { $0.className != "Win32_Product" })
     }
 
+    @Test func sessionFlagsGivenOnTheCommandLineOverrideProfileAndGroupsButNotAHostsLine() throws {
+        let servers = try CollectorConfiguration(toml: Self.sample, source: "cimsweep.toml").profile(named: "servers")
+        var flags = SessionSettings()
+        flags.operationTimeout = .seconds(5)
+        flags.port = 6000
+        let plain = servers.connection(for: HostTarget(name: "app01"), base: CimSessionOptions(), overrides: flags)
+        #expect(plain.options.operationTimeout == .seconds(5) && plain.options.effectivePort == 6000)
+        #expect(plain.options.useSSL, "what the flags leave out still comes from the profile")
+        let dmz = servers.connection(for: HostTarget(name: "edge01", tags: ["dmz"]), base: CimSessionOptions(), overrides: flags)
+        #expect(dmz.options.effectivePort == 6000)
+        let explicit = servers.connection(for: HostTarget(name: "edge02", port: 443, usesTLS: true, tags: ["dmz"]),
+                                          base: CimSessionOptions(), overrides: flags)
+        #expect(explicit.options.effectivePort == 443)
+    }
+
     @Test func credentialSetsReadSecretsOnlyFromTheEnvironmentOrAPrivateFile() throws {
         let configuration = try CollectorConfiguration(toml: Self.sample, source: "cimsweep.toml")
         let ops = try #require(configuration.credentialSets["ops"])
