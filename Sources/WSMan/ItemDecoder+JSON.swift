@@ -94,25 +94,11 @@ extension ItemDecoder {
         return true
     }
 
-    /// A datetime or interval wrapper (`<p:CreationDate><cim:Datetime>…`); false for anything else.
+    /// A datetime or interval wrapper, as `decodeStructured` reads it; false for anything else.
     private static func writeWrapped(_ arena: XMLArena, _ index: Int32, to writer: inout CimJSONWriter) -> Bool {
-        let first = arena.nodes[Int(index)].firstChild
-        let child = arena.nodes[Int(first)]
-        guard child.namespace == NameTable.Known.cimCommon || child.namespace == NameTable.Known.empty else { return false }
-        switch child.localName {
-        case NameTable.Known.datetime, NameTable.Known.date, NameTable.Known.time, NameTable.Known.cimDateTime,
-             NameTable.Known.interval:
-            let text = arena.trimmedText(first)
-            if child.localName != NameTable.Known.interval, let instant = CimDateTime(parsing: text) {
-                writer.write(.datetime(instant))
-                return true
-            }
-            guard let interval = CimInterval(parsing: text) else { return false }
-            writer.write(.interval(interval))
-            return true
-        default:
-            return false
-        }
+        guard let value = temporalWrapper(arena, index)?.value else { return false }
+        writer.write(value)
+        return true
     }
 }
 

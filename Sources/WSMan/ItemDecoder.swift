@@ -164,20 +164,10 @@ struct ItemDecoder {
                                   issues: inout [SchemaIssue]) -> CimValue {
         let first = arena.nodes[Int(index)].firstChild
         let child = arena.nodes[Int(first)]
-        if child.namespace == NameTable.Known.cimCommon || child.namespace == NameTable.Known.empty {
-            switch child.localName {
-            case NameTable.Known.datetime, NameTable.Known.date, NameTable.Known.time, NameTable.Known.cimDateTime,
-                 NameTable.Known.interval:
-                let text = arena.trimmedText(first)
-                if child.localName != NameTable.Known.interval, let instant = CimDateTime(parsing: text) {
-                    return .datetime(instant)
-                }
-                if let interval = CimInterval(parsing: text) { return .interval(interval) }
-                issues.append(.typeMismatch(property: name, expected: .datetime, actualText: text))
-                return .string(text)
-            default:
-                break
-            }
+        if let wrapped = Self.temporalWrapper(arena, index) {
+            if let value = wrapped.value { return value }
+            issues.append(.typeMismatch(property: name, expected: .datetime, actualText: wrapped.text))
+            return .string(wrapped.text)
         }
         if arena.child(index, NameTable.Known.addressing, NameTable.Known.address) != nil {
             return .reference(decodeReference(arena, index))
@@ -197,6 +187,25 @@ struct ItemDecoder {
         }
         return .instance(decodeProperties(arena, of: index, className: "", namespace: cimNamespace(child.namespace),
                                           issues: &issues, itemEPR: &ignored))
+    }
+
+    /// A datetime or interval wrapper (`<p:CreationDate><cim:Datetime>…`): its trimmed text, and
+    /// its value (nil when the text is neither form); nil when the element is no such wrapper.
+    static func temporalWrapper(_ arena: XMLArena, _ index: Int32) -> (value: CimValue?, text: String)? {
+        let first = arena.nodes[Int(index)].firstChild
+        let child = arena.nodes[Int(first)]
+        guard child.namespace == NameTable.Known.cimCommon || child.namespace == NameTable.Known.empty else { return nil }
+        switch child.localName {
+        case NameTable.Known.datetime, NameTable.Known.date, NameTable.Known.time, NameTable.Known.cimDateTime,
+             NameTable.Known.interval:
+            let text = arena.trimmedText(first)
+            if child.localName != NameTable.Known.interval, let instant = CimDateTime(parsing: text) {
+                return (.datetime(instant), text)
+            }
+            return (CimInterval(parsing: text).map { .interval($0) }, text)
+        default:
+            return nil
+        }
     }
 
     /// `a:Address` + `a:ReferenceParameters` (`w:ResourceURI`, `w:SelectorSet`).
