@@ -5,13 +5,16 @@ import Synchronization
 
 /// The one thread that owns a libcurl multi handle and drives every transfer of a ``Transport``.
 ///
-/// Other threads never touch the multi handle except through `curl_multi_wakeup`. They put commands in
-/// `inbox` and wake the loop; the loop drains the inbox, runs `curl_multi_perform`, completes finished
-/// transfers (resuming their continuations), and sleeps in `curl_multi_poll` until a socket is ready, a
-/// libcurl timer fires or the next wakeup. Body chunks reach consumers on this thread as they arrive.
-// @unchecked Sendable: `inbox` is guarded by its Mutex; `curl_multi_wakeup` on `multi` is the one call made
-// from other threads, always while holding that Mutex and never after shutdown was queued, so the loop can
-// free `multi` safely. `running` and `connections` are touched only on the loop thread.
+/// Other threads never touch the multi handle. They put commands in `inbox` and wake the loop (an
+/// eventfd); the loop drains the inbox, sleeps in `epoll_wait` on the sockets libcurl asked it to
+/// watch (its socket callback) until one is ready, libcurl's timer is due (its timer callback) or the
+/// next wakeup, and hands exactly those sockets to `curl_multi_socket_action`. So a wake-up costs
+/// what is ready, not every transfer in flight (as `curl_multi_perform` + `curl_multi_poll` did).
+/// Finished transfers resume their continuations; body chunks reach consumers on this thread.
+// @unchecked Sendable: `inbox` is guarded by its Mutex; signalling `wakeup` is the one thing other
+// threads do, always while holding that Mutex and never after shutdown was queued, so the loop can
+// close it safely. `running`, `connections` and `timerDeadline` are touched only on the loop thread
+// (libcurl calls the socket and timer callbacks from inside the loop's own libcurl calls).
 final class CurlMultiLoop: @unchecked Sendable {
     enum Command {
         case register(ConnectionState)
@@ -27,6 +30,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
 
     private let multi: UnsafeMutableRawPointer
+    private let epoll: Int32
+    private let wakeup: Int32
+    /// When libcurl wants `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)`; nil when it set no timer.
+    private var timerDeadline: ContinuousClock.Instant?
     private let inbox = Mutex(Inbox())
     private let logger: Logger
     private var running: [UnsafeMutableRawPointer: Transfer] = [:]
@@ -46,12 +53,28 @@ final class CurlMultiLoop: @unchecked Sendable {
                 host: "-", phase: .configure, kind: .invalidOption, detail: "libcurl failed to initialise",
                 hint: "Check that libcurl and its TLS library are installed correctly")
         }
+        let epoll = cs_epoll_create(), wakeup = cs_eventfd_create()
+        guard epoll >= 0, wakeup >= 0, cs_epoll_watch(epoll, wakeup, 1, 0) == 0 else {
+            let reason = String(cString: strerror(errno))
+            for fd in [epoll, wakeup] where fd >= 0 { Glibc.close(fd) }
+            curl_multi_cleanup(multi)
+            throw TransportError(
+                host: "-", phase: .configure, kind: .invalidOption, detail: "cannot create the event loop's epoll: \(reason)",
+                hint: "Raise the open-file limit (ulimit -n) if it is exhausted")
+        }
         self.multi = multi
+        self.epoll = epoll
+        self.wakeup = wakeup
         self.logger = logger
         _ = cs_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, configuration.maxCachedConnections)
         if let total = configuration.maxTotalConnections {
             _ = cs_curl_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, total)
         }
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        _ = cs_curl_multi_setopt_socket_callback(multi, curlSocketCallback)
+        _ = cs_curl_multi_setopt_ptr(multi, CURLMOPT_SOCKETDATA, me)
+        _ = cs_curl_multi_setopt_timer_callback(multi, curlTimerCallback)
+        _ = cs_curl_multi_setopt_ptr(multi, CURLMOPT_TIMERDATA, me)
     }
 
     /// Starts the loop thread.
@@ -68,7 +91,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             guard !inbox.isShutDown else { return false }
             if case .shutdown = command { inbox.isShutDown = true }
             inbox.commands.append(command)
-            curl_multi_wakeup(multi)
+            cs_eventfd_signal(wakeup)
             return true
         }
     }
@@ -96,13 +119,57 @@ final class CurlMultiLoop: @unchecked Sendable {
                     return
                 }
             }
-            var stillRunning: Int32 = 0
-            repeat {
-                let code = curl_multi_perform(multi, &stillRunning)
-                if code != CURLM_OK { logger.error("curl_multi_perform failed", metadata: ["curl.code": "\(code.rawValue)"]) }
-            } while completeFinishedTransfers()
-            _ = curl_multi_poll(multi, nil, 0, 1000, nil)
+            runTimerIfDue()
+            let count = cs_epoll_wait(epoll, &readyDescriptors, &readyBits, Int32(readyDescriptors.count), waitMilliseconds())
+            for index in 0..<max(0, Int(count)) {
+                if readyDescriptors[index] == wakeup {
+                    cs_eventfd_drain(wakeup)
+                } else {
+                    act(on: readyDescriptors[index], bits: readyBits[index])
+                }
+            }
+            completeFinishedTransfers()
         }
+    }
+
+    private var readyDescriptors = [Int32](repeating: 0, count: 64)
+    private var readyBits = [Int32](repeating: 0, count: 64)
+
+    private func act(on socket: curl_socket_t, bits: Int32) {
+        var stillRunning: Int32 = 0
+        let code = curl_multi_socket_action(multi, socket, bits, &stillRunning)
+        if code != CURLM_OK { logger.error("curl_multi_socket_action failed", metadata: ["curl.code": "\(code.rawValue)"]) }
+    }
+
+    /// Runs libcurl's timeouts (connect and request limits, and every transfer just added).
+    private func runTimerIfDue() {
+        if let deadline = timerDeadline, deadline <= .now {
+            timerDeadline = nil   // libcurl sets the next one from inside the call
+            act(on: cs_curl_socket_timeout(), bits: 0)
+            completeFinishedTransfers()
+        }
+    }
+
+    /// Until libcurl's timer is due; a second at most, so nothing waits on a lost wakeup for long.
+    private func waitMilliseconds() -> Int32 {
+        guard let deadline = timerDeadline else { return 1000 }
+        let left = deadline - .now
+        if left <= .zero { return 0 }
+        return Int32(min(1000, (left / .milliseconds(1)).rounded(.up)))
+    }
+
+    /// libcurl's socket callback: watch `socket` for what it asks, or forget it.
+    fileprivate func watch(_ socket: curl_socket_t, _ what: Int32) {
+        if what == CURL_POLL_REMOVE {
+            cs_epoll_forget(epoll, socket)
+        } else if cs_epoll_watch(epoll, socket, what & CURL_POLL_IN, what & CURL_POLL_OUT) != 0 {
+            logger.error("epoll_ctl failed", metadata: ["fd": "\(socket)", "error": "\(String(cString: strerror(errno)))"])
+        }
+    }
+
+    /// libcurl's timer callback: -1 deletes the timer, 0 means at once.
+    fileprivate func setTimer(milliseconds: Int) {
+        timerDeadline = milliseconds < 0 ? nil : .now + .milliseconds(milliseconds)
     }
 
     private func start(_ transfer: Transfer) {
@@ -157,10 +224,9 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
     }
 
-    /// Reads libcurl's completion messages; true when it started queued transfers, which need another
-    /// `curl_multi_perform` before sleeping.
-    private func completeFinishedTransfers() -> Bool {
-        var startedMore = false
+    /// Reads libcurl's completion messages. A queued transfer started here sets libcurl's timer to
+    /// "at once", which the loop runs before it sleeps.
+    private func completeFinishedTransfers() {
         var remaining: Int32 = 0
         while let message = curl_multi_info_read(multi, &remaining) {
             guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
@@ -168,9 +234,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             else { continue }
             let code = cs_curl_msg_result(message)
             end(easy, transfer, result: result(of: transfer, code: code))
-            startedMore = startedMore || transfer.connection.active != nil
         }
-        return startedMore
     }
 
     private func result(of transfer: Transfer, code: CURLcode) -> Result<HTTPResponseHead, any Error> {
@@ -248,6 +312,18 @@ final class CurlMultiLoop: @unchecked Sendable {
         openConnections.store(0, ordering: .relaxed)
         connections.removeAll()
         curl_multi_cleanup(multi)
+        Glibc.close(epoll)
+        Glibc.close(wakeup)
         logger.trace("curl loop stopped")
     }
+}
+
+private let curlSocketCallback: cs_curl_socket_callback = { _, socket, what, loop, _ in
+    Unmanaged<CurlMultiLoop>.fromOpaque(loop!).takeUnretainedValue().watch(socket, what)
+    return 0
+}
+
+private let curlTimerCallback: cs_curl_timer_callback = { _, milliseconds, loop in
+    Unmanaged<CurlMultiLoop>.fromOpaque(loop!).takeUnretainedValue().setTimer(milliseconds: milliseconds)
+    return 0
 }
