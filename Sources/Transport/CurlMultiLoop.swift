@@ -34,6 +34,9 @@ final class CurlMultiLoop: @unchecked Sendable {
     private let wakeup: Int32
     /// When libcurl wants `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)`; nil when it set no timer.
     private var timerDeadline: ContinuousClock.Instant?
+    /// What one `epoll_wait` reports: descriptors and their `CURL_CSELECT_*` bits.
+    private var readyDescriptors = [Int32](repeating: 0, count: 64)
+    private var readyBits = [Int32](repeating: 0, count: 64)
     private let inbox = Mutex(Inbox())
     private let logger: Logger
     private var running: [UnsafeMutableRawPointer: Transfer] = [:]
@@ -131,9 +134,6 @@ final class CurlMultiLoop: @unchecked Sendable {
             completeFinishedTransfers()
         }
     }
-
-    private var readyDescriptors = [Int32](repeating: 0, count: 64)
-    private var readyBits = [Int32](repeating: 0, count: 64)
 
     private func act(on socket: curl_socket_t, bits: Int32) {
         var stillRunning: Int32 = 0
