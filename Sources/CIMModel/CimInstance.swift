@@ -44,10 +44,15 @@ public struct CimInstance: Sendable, Hashable {
 
     /// The position of a property in `properties`: the exact name first, else case-insensitively
     /// (CIM names are case-insensitive), as the subscript finds it.
-    public func index(of name: String) -> Int? {
-        if let exact = properties.firstIndex(where: { $0.name == name }) { return exact }
+    public func index(of name: String) -> Int? { properties.lazy.map(\.name).firstIndex(ofCIMName: name) }
+}
+
+extension Collection<String> {
+    /// Where a CIM name is: the exact spelling first, else case-insensitively (CIM names are).
+    func firstIndex(ofCIMName name: String) -> Index? {
+        if let exact = firstIndex(of: name) { return exact }
         let folded = name.lowercased()
-        return properties.firstIndex { $0.name.lowercased() == folded }
+        return firstIndex { $0.lowercased() == folded }
     }
 }
 

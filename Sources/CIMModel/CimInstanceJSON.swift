@@ -62,11 +62,7 @@ public struct CimInstanceJSON: Sendable, Hashable {
 
     /// The position of a property in `names`: the exact name first, else case-insensitively, as
     /// `CimInstance.index(of:)` finds it.
-    public func index(of name: String) -> Int? {
-        if let exact = names.firstIndex(of: name) { return exact }
-        let folded = name.lowercased()
-        return names.firstIndex { $0.lowercased() == folded }
-    }
+    public func index(of name: String) -> Int? { names.firstIndex(ofCIMName: name) }
 }
 
 /// Where one `"name":value` member lies in a JSON object's bytes.
