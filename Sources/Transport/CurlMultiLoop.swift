@@ -62,7 +62,8 @@ final class CurlMultiLoop: @unchecked Sendable {
             for fd in [epoll, wakeup] where fd >= 0 { Glibc.close(fd) }
             curl_multi_cleanup(multi)
             throw TransportError(
-                host: "-", phase: .configure, kind: .invalidOption, detail: "cannot create the event loop's epoll: \(reason)",
+                host: "-", phase: .configure, kind: .systemResources,
+                detail: "cannot create the event loop's epoll and eventfd descriptors: \(reason)",
                 hint: "Raise the open-file limit (ulimit -n) if it is exhausted")
         }
         self.multi = multi

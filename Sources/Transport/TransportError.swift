@@ -33,6 +33,8 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         public static let invalidEndpoint = Kind(name: "invalidEndpoint")
         /// An option or header was refused before anything was sent.
         public static let invalidOption = Kind(name: "invalidOption")
+        /// The process could not get what the event loop needs from the system (file descriptors).
+        public static let systemResources = Kind(name: "systemResources")
         /// The ``Transport`` was shut down while the request was queued or running.
         public static let shutDown = Kind(name: "shutDown")
         /// Client and KDC (or server) clocks differ by more than the allowed skew (5 minutes by default).
