@@ -37,9 +37,19 @@ public struct CimInstanceJSON: Sendable, Hashable {
 
     /// Writes `"name":`; the caller writes the value next, then calls `endMember()`.
     public mutating func beginMember(_ name: String) {
+        beginMember(name) { $0.write(key: name) }
+    }
+
+    /// `beginMember(name)` with the key's bytes written before: `encodedKey` must be what
+    /// `CimJSONWriter.write(key: name)` writes. Spares escaping a name met once per instance.
+    public mutating func beginMember(_ name: String, encodedKey: [UInt8]) {
+        beginMember(name) { $0.append(rawJSON: encodedKey) }
+    }
+
+    private mutating func beginMember(_ name: String, writingKey: (inout CimJSONWriter) -> Void) {
         if !names.isEmpty { writer.append(byte: UInt8(ascii: ",")) }
         let start = writer.bytes.count
-        writer.write(key: name)
+        writingKey(&writer)
         names.append(name)
         members.append(CimJSONMember(start: start, valueStart: writer.bytes.count, end: writer.bytes.count))
     }

@@ -44,13 +44,25 @@ extension ItemDecoder {
             let declared = schema.flatMap { cache.type(view: $0, name: name, names: names) }
             if isOwnSchema, declared == nil { return nil }
             guard jsonNames.insert(name) else { return nil }
-            json.beginMember(propertyName)
+            json.beginMember(propertyName, encodedKey: memberKey(name))
             guard Self.writeProperty(arena, first: child, count: count, declared, to: &json.writer) else { return nil }
             json.endMember()
             child = arena.nodes[Int(last)].nextSibling
         }
         json.finish()
         return json
+    }
+
+    /// The property name `id` as a JSON member key (`"Name":`), written once per parse.
+    private mutating func memberKey(_ id: Int32) -> [UInt8] {
+        let index = Int(id)
+        if index >= memberKeys.count { memberKeys.append(contentsOf: repeatElement([], count: index + 1 - memberKeys.count)) }
+        if memberKeys[index].isEmpty {
+            var writer = CimJSONWriter(style: .canonical, reservingCapacity: 32)
+            writer.write(key: names[id])
+            memberKeys[index] = writer.bytes
+        }
+        return memberKeys[index]
     }
 
     /// One property's value, as `decodeProperty` would decode it and `CimJSONWriter` write it.

@@ -16,6 +16,8 @@ struct ItemDecoder {
     /// The last item written as JSON: its buffers are reused once its consumer has let it go.
     var jsonScratch = CimInstanceJSON()
     var jsonNames = SeenNames()
+    /// `"Name":` as JSON bytes, by name id, written the first time a name is a property.
+    var memberKeys: [[UInt8]] = []
 
     init(context: WSManResponseContext) {
         self.context = context
