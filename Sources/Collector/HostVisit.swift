@@ -135,7 +135,7 @@ struct HostVisit: Sendable {
             let credentialIndex = shared.state.withLock { $0.credentialIndex }
             let session = try session(for: credentialIndex, cache: &sessions)
             do {
-                let result = Mutex(ResultSetEncoder(schemas: writer.store.schemas))
+                let result = Mutex(ResultSetEncoder(schemas: writer.store.schemas, shared: writer.layouts))
                 var query = spec.query
                 query.itemForm = .json   // stored, never read: no CimInstance for plain items
                 try await session.enumerateAll(query) { item in

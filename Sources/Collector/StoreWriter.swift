@@ -12,6 +12,8 @@ import Synchronization
 /// as stored before it is, and a killed sweep loses only results nobody was told were stored.
 final class StoreWriter: Sendable {
     let store: SnapshotStore
+    /// Shared by the sweep's result sets (see `SharedLayouts`).
+    let layouts = SharedLayouts()
     private let committing = DispatchQueue(label: "cimsweep.store-commit", qos: .utility)
     private let queue = Mutex(Queue())
 

@@ -21,7 +21,12 @@ struct ContentEncoder {
         var layouts: [MemberLayout] = []
     }
 
-    init(schemas: CimSchemaRegistry) { self.schemas = schemas }
+    private let shared: SharedLayouts?
+
+    init(schemas: CimSchemaRegistry, shared: SharedLayouts?) {
+        self.schemas = schemas
+        self.shared = shared
+    }
 
     /// Encodes `instance` into `contents`.
     mutating func encode(_ instance: CimInstance, into contents: inout EncodedContents) {
@@ -40,7 +45,9 @@ struct ContentEncoder {
             layout = classes[index].layouts[found]
             if found > 0 { classes[index].layouts.swapAt(0, found) }
         } else {
-            layout = MemberLayout(instance, schema: classes[index].schema, volatile: &classes[index].volatile)
+            let schema = classes[index].schema
+            layout = shared?.layout(for: instance) { MemberLayout(instance, schema: schema, volatile: &classes[index].volatile) }
+                ?? MemberLayout(instance, schema: schema, volatile: &classes[index].volatile)
             classes[index].layouts.insert(layout, at: 0)
             if classes[index].layouts.count > 8 { classes[index].layouts.removeLast() }
         }
@@ -67,8 +74,8 @@ struct ContentEncoder {
 
 /// How instances with one list of property names are hashed: the members in canonical (UTF-8 byte)
 /// order, split into non-volatile and volatile, and the identity's members.
-struct MemberLayout {
-    struct IdentityMember {
+struct MemberLayout: Sendable {
+    struct IdentityMember: Sendable {
         /// `"Name":` as JSON bytes, in the identity's spelling.
         let key: [UInt8]
         /// The index of the instance's property, nil when the instance lacks it (written as null).

@@ -13,7 +13,10 @@ public struct ResultSetEncoder: Sendable {
     private var encoder: ContentEncoder
     private var contents = EncodedContents()
 
-    public init(schemas: CimSchemaRegistry) { encoder = ContentEncoder(schemas: schemas) }
+    /// - Parameter shared: layouts shared with the other result sets of a sweep; nil works them out here.
+    public init(schemas: CimSchemaRegistry, shared: SharedLayouts? = nil) {
+        encoder = ContentEncoder(schemas: schemas, shared: shared)
+    }
 
     /// The instances added so far.
     public var count: Int { contents.entries.count }

@@ -78,4 +78,38 @@ struct ContentAddressingTests {
         #expect(error?.kind == .notFound)
         #expect(try test.store.observations(next).isEmpty, "a refused batch writes none of its results")
     }
+
+    /// Layouts shared across a sweep's result sets must give every instance the bytes and hashes a
+    /// result set of its own gives it, also when hosts list the same properties in another order.
+    @Test func sharedLayoutsStoreWhatPrivateLayoutsStore() throws {
+        let hosts: [(name: String, services: [CimInstance], processes: [CimInstance])] = [
+            ("h1", [Self.service("Spooler", state: "Running", host: "h1"), Self.service("W32Time", state: "Stopped", host: "h1")],
+             [Self.process(handle: "4", workingSet: 100, host: "h1")]),
+            ("h2", [Self.service("Spooler", state: "Stopped", host: "h2", reversed: true)],
+             [Self.process(handle: "4", workingSet: 200, host: "h2"), Self.process(handle: "8", workingSet: 300, host: "h2")]),
+            ("h3", [Self.service("W32Time", state: "Running", host: "h3")], [Self.process(handle: "12", workingSet: 100, host: "h3")]),
+        ]
+        func stored(sharing shared: SharedLayouts?) throws -> [[QueryValue]] {
+            let test = try TestStore()
+            let lock = try SweepLock(databasePath: test.path, mode: .failIfHeld)
+            defer { lock.release() }
+            let id = try test.store.beginSnapshot(profile: "default", hosts: hosts.map(\.name), startedAt: .at(100), lock: lock)
+            var batch: [PreparedObservation] = []
+            for host in hosts {
+                for (className, instances) in [("Win32_Service", host.services), ("Win32_Process", host.processes)] {
+                    var encoder = ResultSetEncoder(schemas: .builtin, shared: shared)
+                    for instance in instances { encoder.add(instance) }
+                    batch.append(encoder.prepared(Observation(snapshotID: id, host: host.name, namespace: "root/cimv2",
+                                                              className: className, durationMilliseconds: 1)))
+                }
+            }
+            try test.store.commit(batch)
+            return try test.store.readOnlyQuery(sql: """
+                SELECT hex(hash), hex(stable_hash), identity, properties FROM instance_content ORDER BY hash
+                """).rows
+        }
+        let own = try stored(sharing: nil)
+        #expect(own.count == 8)
+        #expect(try stored(sharing: SharedLayouts()) == own)
+    }
 }
