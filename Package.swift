@@ -28,7 +28,7 @@ let modelTargets: [Target] = [
 
 // MARK: - WSMan: the protocol, no I/O
 let wsmanTargets: [Target] = [
-    .target(name: "WSMan", dependencies: ["CLibXML2", "CIMModel"], exclude: ["README.md"], swiftSettings: swiftSettings),
+    .target(name: "WSMan", dependencies: ["CIMModel"], exclude: ["README.md"], swiftSettings: swiftSettings),
     .executableTarget(
         name: "wsman-bench", dependencies: ["WSMan", "CIMModel"], path: "Benchmarks/WSManBench",
         swiftSettings: swiftSettings),

@@ -2,7 +2,8 @@
 //
 //   swift run -c release wsman-bench [path/to/shared/reference/corpus]
 //
-// Prints MB/s and instances/s (median of 7 runs) for (a) the real txwinrm Win32_Process and
+// Prints MB/s and instances/s (median of 7 runs), with items decoded as `CimInstance`s and as JSON
+// (the collector's form), for (a) the real txwinrm Win32_Process and
 // Win32_Service captures and (b) a synthetic 300-process PullResponse in Windows' exact shape
 // (corpus items repeated with fresh Handle/ProcessId values), and `xmllint --stream --noout` on the
 // same bytes (`--repeat`, 100 parses per run) as the ratio's denominator.
@@ -64,7 +65,7 @@ struct BenchError: Error, CustomStringConvertible {
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 /// Seconds per pass over `bodies` (median of 7 runs of `repeats` passes) and items per pass.
-func measureParser(_ bodies: [Body], repeats: Int) throws -> (seconds: Double, items: Int) {
+func measureParser(_ bodies: [Body], repeats: Int, form: EnumerationItemForm) throws -> (seconds: Double, items: Int) {
     var runs: [Double] = []
     var items = 0
     let clock = ContinuousClock()
@@ -74,8 +75,9 @@ func measureParser(_ bodies: [Body], repeats: Int) throws -> (seconds: Double, i
             for _ in 0..<repeats {
                 for body in bodies {
                     let parser = WSManResponseParser(WSManResponseContext(
-                        expecting: body.kind, defaultClassName: body.className, defaultNamespace: "root/cimv2")) { item in
-                        if item.instance != nil { items += 1 }
+                        expecting: body.kind, defaultClassName: body.className, defaultNamespace: "root/cimv2",
+                        itemForm: form)) { item in
+                        if item.instance != nil || item.json != nil { items += 1 }
                     }
                     try parser.feed(body.bytes)
                     _ = try parser.finish()
@@ -117,11 +119,15 @@ func measureXmllint(_ bodies: [Body]) throws -> Double? {
 
 func report(_ title: String, _ bodies: [Body], repeats: Int) throws {
     let bytes = Double(bodies.reduce(0) { $0 + $1.bytes.count })
-    let (seconds, items) = try measureParser(bodies, repeats: repeats)
     let megabytes = bytes / 1_000_000
     print(title)
-    print(String(format: "  WSManResponseParser: %8.1f MB/s  %9.0f instances/s  (%.0f bytes, %d instances, %.3f ms per pass)",
-                 megabytes / seconds, Double(items) / seconds, bytes, items, seconds * 1000))
+    var seconds = 0.0
+    for (label, form) in [("instances", EnumerationItemForm.instance), ("JSON items", .json)] {
+        let (elapsed, items) = try measureParser(bodies, repeats: repeats, form: form)
+        print(String(format: "  WSManResponseParser, %@: %8.1f MB/s  %9.0f instances/s  (%.0f bytes, %d instances, %.3f ms per pass)",
+                     label, megabytes / elapsed, Double(items) / elapsed, bytes, items, elapsed * 1000))
+        seconds = elapsed
+    }
     if let lint = try measureXmllint(bodies) {
         print(String(format: "  xmllint --stream:    %8.1f MB/s  (%.3f ms per pass)", megabytes / lint, lint * 1000))
         print(String(format: "  ratio parser/xmllint: %.2f", lint / seconds))

@@ -1,62 +1,150 @@
-import CLibXML2
+import Foundation
 
 /// Interns the names and namespace URIs a parse meets, so elements compare by small integers.
 ///
-/// libxml2 hands out names and namespace URIs from its per-parser dictionary, so one string has one
-/// pointer for the life of the parser; the pointer cache turns each distinct name into a Swift
-/// string once per parse instead of once per element. A value type, so that the parser state
-/// holding it needs no runtime exclusivity checks (see `ParserCore`).
+/// Keyed by the UTF-8 bytes as they stand in the document: an open-addressing table of hashes in
+/// front of one byte store, so looking up a name allocates nothing and a new name becomes a Swift
+/// string once per parse. A value type, so that the parser state holding it needs no runtime
+/// exclusivity checks (see `ParserCore`).
 struct NameTable {
-    private var byPointer: [UnsafeRawPointer: Int32] = [:]
-    private var byString: [String: Int32] = [:]
+    /// Each name as a Swift string, by id.
     private(set) var strings: [String] = []
-    /// A direct-mapped cache in front of `byPointer`: two lookups per element made hashing one of
-    /// the larger costs of parsing, and an item's ~60 names fit in 256 slots.
-    private var recent = [RecentName](repeating: RecentName(pointer: nil, id: 0), count: 256)
+    /// Every name's bytes, back to back; `spans[id]` says where.
+    private var bytes: [UInt8] = []
+    private var spans: [(start: Int32, count: Int32)] = []
+    /// Open addressing, linear probing; `id + 1` so that 0 marks an empty slot.
+    private var slots: [(hash: UInt32, idPlusOne: Int32)]
+    private var mask: Int
+    /// By id, for names used as qualified names: prefix and local part (`unsplit` until asked).
+    private var qualified: [(prefix: Int32, local: Int32)] = []
+    private static let unsplit: (prefix: Int32, local: Int32) = (-1, -1)
+    private static let invalid: (prefix: Int32, local: Int32) = (-2, -2)
 
-    private struct RecentName {
-        var pointer: UnsafeRawPointer?
-        var id: Int32
-    }
+    /// The known names, interned once per process; each parse starts from a copy.
+    private static let prototype = NameTable(known: Known.allNames)
 
-    /// The known names' index, built once per process; each parse starts from a copy.
-    private static let knownIDs = Dictionary(uniqueKeysWithValues: Known.allNames.enumerated().map { ($1, Int32($0)) })
+    init() { self = Self.prototype }
 
-    init() {
-        strings = Known.allNames
-        byString = Self.knownIDs
-    }
-
-    /// The id of a libxml2 dictionary string; 0 (the empty string) for NULL.
-    @inline(__always)
-    mutating func id(_ pointer: UnsafePointer<xmlChar>?) -> Int32 {
-        guard let pointer else { return Known.empty }
-        let raw = UnsafeRawPointer(pointer)
-        let slot = (Int(bitPattern: raw) >> 3) & 255
-        if recent[slot].pointer == raw { return recent[slot].id }
-        let id: Int32
-        if let known = byPointer[raw] {
-            id = known
-        } else {
-            id = intern(String(cString: pointer))
-            byPointer[raw] = id
-        }
-        recent[slot] = RecentName(pointer: raw, id: id)
-        return id
-    }
-
-    mutating func intern(_ string: String) -> Int32 {
-        if let id = byString[string] { return id }
-        let id = Int32(strings.count)
-        strings.append(string)
-        byString[string] = id
-        return id
+    private init(known: [String]) {
+        slots = Array(repeating: (0, 0), count: 1024)
+        mask = slots.count - 1
+        for name in known { _ = intern(name) }
     }
 
     subscript(id: Int32) -> String { strings[Int(id)] }
 
+    /// The id of a name given as bytes, interning it the first time.
+    @inline(__always)
+    mutating func id(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
+        let hash = Self.hash(p, count)
+        var slot = Int(hash) & mask
+        while true {
+            let entry = slots[slot]
+            if entry.idPlusOne == 0 { return insert(p, count, hash: hash, slot: slot) }
+            if entry.hash == hash, equals(entry.idPlusOne - 1, p, count) { return entry.idPlusOne - 1 }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// True when the name `id` has exactly these bytes.
+    @inline(__always)
+    func equals(_ id: Int32, _ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let span = spans[Int(id)]
+        guard Int(span.count) == count else { return false }
+        return bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + Int(span.start), p, count) == 0 }
+    }
+
+    mutating func intern(_ string: String) -> Int32 {
+        var string = string
+        return string.withUTF8 { id($0.baseAddress ?? Self.emptyBytes, $0.count) }
+    }
+
     /// The id of a name already interned, without adding it.
-    func existing(_ string: String) -> Int32? { byString[string] }
+    func existing(_ string: String) -> Int32? {
+        var string = string
+        return string.withUTF8 { utf8 -> Int32? in
+            let p = utf8.baseAddress ?? Self.emptyBytes
+            let hash = Self.hash(p, utf8.count)
+            var slot = Int(hash) & mask
+            while slots[slot].idPlusOne != 0 {
+                let entry = slots[slot]
+                if entry.hash == hash, equals(entry.idPlusOne - 1, p, utf8.count) { return entry.idPlusOne - 1 }
+                slot = (slot + 1) & mask
+            }
+            return nil
+        }
+    }
+
+    /// The prefix (`Known.empty` when none) and local part of the qualified name `id`; nil when it
+    /// is no QName (an empty part, or more than one colon).
+    @inline(__always)
+    mutating func qualifiedName(_ id: Int32) -> (prefix: Int32, local: Int32)? {
+        let parts = qualified[Int(id)]
+        if parts.prefix >= 0 { return parts }
+        if parts == Self.invalid { return nil }
+        let split = splitQualifiedName(id)
+        qualified[Int(id)] = split ?? Self.invalid
+        return split
+    }
+
+    private mutating func splitQualifiedName(_ id: Int32) -> (prefix: Int32, local: Int32)? {
+        let span = spans[Int(id)]
+        let name = Array(bytes[Int(span.start)..<Int(span.start + span.count)])
+        guard let colon = name.firstIndex(of: UInt8(ascii: ":")) else { return (Known.empty, id) }
+        let local = name[(colon + 1)...]
+        guard colon > 0, let first = local.first, !local.contains(UInt8(ascii: ":")),
+              XMLCharacters.name[Int(first)] & XMLCharacters.nameStart != 0 || first >= 0x80 else { return nil }
+        let prefixID = name.withUnsafeBufferPointer { self.id($0.baseAddress!, colon) }
+        let localID = name.withUnsafeBufferPointer { self.id($0.baseAddress! + colon + 1, name.count - colon - 1) }
+        return (prefixID, localID)
+    }
+
+    private mutating func insert(_ p: UnsafePointer<UInt8>, _ count: Int, hash: UInt32, slot: Int) -> Int32 {
+        let id = Int32(strings.count)
+        spans.append((Int32(bytes.count), Int32(count)))
+        bytes.append(contentsOf: UnsafeBufferPointer(start: p, count: count))
+        strings.append(String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self))
+        qualified.append(Self.unsplit)
+        slots[slot] = (hash, id + 1)
+        if strings.count * 2 > slots.count { grow() }
+        return id
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = Array(repeating: (0, 0), count: old.count * 2)
+        mask = slots.count - 1
+        for entry in old where entry.idPlusOne != 0 {
+            var slot = Int(entry.hash) & mask
+            while slots[slot].idPlusOne != 0 { slot = (slot + 1) & mask }
+            slots[slot] = entry
+        }
+    }
+
+    /// Where an empty name's bytes start (never read).
+    nonisolated(unsafe) private static let emptyBytes: UnsafePointer<UInt8> = UnsafePointer(UnsafeMutablePointer<UInt8>.allocate(capacity: 1))
+
+    /// A multiply-xorshift hash, eight bytes at a time.
+    @inline(__always)
+    static func hash(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt32 {
+        var h = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
+        var i = 0
+        let raw = UnsafeRawPointer(p)
+        while i + 8 <= count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 29
+            i += 8
+        }
+        var tail: UInt64 = 0, shift: UInt64 = 0
+        while i < count {
+            tail |= UInt64(p[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        h ^= h >> 31
+        return UInt32(truncatingIfNeeded: h)
+    }
 
     /// Names known in advance, with fixed ids (their position in `allNames`).
     enum Known {
@@ -67,7 +155,7 @@ struct NameTable {
             "IdentifyResponse", "EnumerationContext", "Items", "EndOfSequence", "Item", "XmlFragment",
             "EndpointReference", "Address", "ReferenceParameters", "ResourceURI", "SelectorSet", "Selector",
             "Name", "nil", "type", "Datetime", "Interval", "Date", "Time", "CIM_DateTime", "Location",
-            "Value", "RelatesTo", "Action",
+            "Value", "RelatesTo", "Action", "xml", "xmlns", XMLNamespace.xml, XMLNamespace.xmlns,
         ]
         static let empty: Int32 = 0
         static let soap: Int32 = 1
@@ -109,5 +197,16 @@ struct NameTable {
         static let value: Int32 = 37
         static let relatesTo: Int32 = 38
         static let action: Int32 = 39
+        /// The `xml` and `xmlns` prefixes and the namespaces they are bound to by definition.
+        static let xmlPrefix: Int32 = 40
+        static let xmlnsPrefix: Int32 = 41
+        static let xmlNamespace: Int32 = 42
+        static let xmlnsNamespace: Int32 = 43
     }
+}
+
+/// The namespaces of the `xml` and `xmlns` prefixes (Namespaces in XML 1.0, section 3).
+enum XMLNamespace {
+    static let xml = "http://www.w3.org/XML/1998/namespace"
+    static let xmlns = "http://www.w3.org/2000/xmlns/"
 }

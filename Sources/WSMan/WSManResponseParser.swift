@@ -1,5 +1,4 @@
 import CIMModel
-import CLibXML2
 
 /// Limits that keep a hostile or broken response from using unbounded memory or time.
 public struct WSManParserLimits: Sendable, Hashable {
@@ -50,10 +49,10 @@ public struct WSManResponseContext: Sendable {
 
 /// A streaming parser for one WS-Management response body, fed bytes as they arrive.
 ///
-/// Built on libxml2's SAX2 push parser. Each enumeration item goes to `onItem` as soon as its
-/// element closes, so memory is bounded by one item, not by the response. DTDs are refused and
-/// entities are never expanded or fetched (no `XML_PARSE_NOENT`, `XML_PARSE_NONET`, no DTD
-/// loading); size, depth, text and attribute limits apply. Namespace URIs are matched, never
+/// Built on `XMLReader`, which reads UTF-8 XML 1.0 with namespaces as the bytes arrive. Each
+/// enumeration item goes to `onItem` as soon as its element closes, so memory is bounded by one
+/// item, not by the response. Any DOCTYPE is refused, so entities are never declared, expanded or
+/// fetched; size, depth, text and attribute limits apply. Namespace URIs are matched, never
 /// prefixes: Windows picks prefixes per class, and OMI uses `SOAP-ENV`/`wsa`/`wsen`/`wsman`.
 ///
 /// ```swift
