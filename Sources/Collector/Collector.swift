@@ -54,6 +54,8 @@ public struct Collector: Sendable {
             race.cancelAll()
         }
         if stop.reason == nil, Task.isCancelled { stop.request(.cancelled) }
+        // Commits what is left; every host's outcome is in `outcomes` once it returns.
+        do throws(StoreError) { try await writer.finish() } catch { storeFailure.withLock { if $0 == nil { $0 = error } } }
         if let error = storeFailure.withLock({ $0 }) { throw error }
 
         let visited = outcomes.withLock { $0 }
@@ -92,22 +94,31 @@ public struct Collector: Sendable {
                           events: @escaping @Sendable (SweepEvent) -> Void, outcomes: LockedBox<[HostOutcome]>,
                           storeFailure: LockedBox<StoreError?>) async {
         var pending = plan.hosts[...]
-        await withTaskGroup(of: HostOutcome?.self) { group in
+        let finished: @Sendable (Result<HostOutcome, StoreError>) -> Void = { result in
+            switch result {
+            case .success(let outcome): outcomes.withLock { $0.append(outcome) }
+            case .failure(let error): storeFailure.withLock { if $0 == nil { $0 = error } }
+            }
+        }
+        // A throttle slot is free again once a host's results are handed to the writer: waiting
+        // for their commit needs no connection.
+        await withTaskGroup(of: Bool.self) { group in
             func startNext() -> Bool {
                 guard !Task.isCancelled, let host = pending.popFirst() else { return false }
                 let visit = plan.visit(host, snapshot: snapshot, settings: options, transport: transport,
-                                       writer: writer, stop: stop, logger: logger, events: events)
+                                       writer: writer, stop: stop, logger: logger, events: events, finished: finished)
                 group.addTask {
-                    do throws(StoreError) { return try await visit.run() } catch {
+                    do throws(StoreError) { try await visit.run() } catch {
                         storeFailure.withLock { if $0 == nil { $0 = error } }
-                        return nil
+                        return false
                     }
+                    return true
                 }
                 return true
             }
             for _ in 0..<max(1, options.throttle) where !startNext() { break }
-            while let outcome = await group.next() {
-                if let outcome { outcomes.withLock { $0.append(outcome) } } else { group.cancelAll() }
+            while let handedOver = await group.next() {
+                if !handedOver { group.cancelAll() }
                 _ = startNext()
             }
         }

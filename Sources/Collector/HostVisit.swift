@@ -8,6 +8,9 @@ import Transport
 
 /// One host's part of a sweep: a session (one per credential tried, and per parallel operation),
 /// each class of the profile enumerated with retries, and exactly one observation per class.
+///
+/// `run` returns once every class is handed to the writer, so the next host can start while the
+/// results wait for their commit; `finished` reports the host once all of them are committed.
 struct HostVisit: Sendable {
     let host: HostTarget
     let snapshot: SnapshotID
@@ -21,6 +24,8 @@ struct HostVisit: Sendable {
     let stop: SweepStop
     let logger: Logger
     let events: @Sendable (SweepEvent) -> Void
+    /// Called once, when every class is committed (or the store failed).
+    let finished: @Sendable (Result<HostOutcome, StoreError>) -> Void
 
     /// What the visit's classes share: the next class to take, the credential that worked, and a
     /// failure that makes the rest of the host pointless.
@@ -30,14 +35,27 @@ struct HostVisit: Sendable {
             var credentialIndex = 0
             var hostFailure: CollectionFailure?
             var outcome: HostOutcome
+            /// Classes handed to the writer and not yet committed.
+            var uncommitted = 0
+            /// Every class is handed over.
+            var isHandedOver = false
+            var storeFailure: StoreError?
+            var isReported = false
+
+            /// The host's result, the first time it is complete.
+            mutating func completion() -> Result<HostOutcome, StoreError>? {
+                guard isHandedOver, uncommitted == 0, !isReported else { return nil }
+                isReported = true
+                return storeFailure.map { .failure($0) } ?? .success(outcome)
+            }
         }
         let state: Mutex<State>
         init(host: String) { state = Mutex(State(outcome: HostOutcome(host: host, classesOK: 0, classesFailed: 0, instances: 0, duration: .zero))) }
     }
 
-    /// Visits the host; returns when every class has an observation.
-    /// - Throws: `StoreError` only: collection failures are recorded, never thrown.
-    func run() async throws(StoreError) -> HostOutcome {
+    /// Visits the host; returns when every class is handed to the writer.
+    /// - Throws: `StoreError` only, when the writer has failed: collection failures are recorded, never thrown.
+    func run() async throws(StoreError) {
         let started = ContinuousClock.now
         events(.hostStarted(host: host.name))
         let shared = Shared(host: host.name)
@@ -75,10 +93,18 @@ struct HostVisit: Sendable {
             return outcome
         }
         try result.get()
-        var outcome = shared.state.withLock { $0.outcome }
-        outcome.duration = ContinuousClock.now - started
-        events(.hostFinished(outcome))
-        return outcome
+        let elapsed = ContinuousClock.now - started
+        report(shared.state.withLock { state in
+            state.outcome.duration = elapsed
+            state.isHandedOver = true
+            return state.completion()
+        })
+    }
+
+    private func report(_ completion: Result<HostOutcome, StoreError>?) {
+        guard let completion else { return }
+        if case .success(let outcome) = completion { events(.hostFinished(outcome)) }
+        finished(completion)
     }
 
     /// One worker: takes classes until none are left, recording each.
@@ -112,14 +138,38 @@ struct HostVisit: Sendable {
             // Instances from a failed enumeration are partial: store none rather than half a truth.
             let encoded = (failure == nil ? result : nil) ?? ResultSetEncoder(schemas: writer.store.schemas)
             let stored = encoded.count
-            try await writer.record(encoded.prepared(observation))
-            shared.state.withLock { state in
-                if failure == nil { state.outcome.classesOK += 1 } else { state.outcome.classesFailed += 1 }
-                state.outcome.instances += stored
-                if state.outcome.firstFailure == nil { state.outcome.firstFailure = failure }
+            shared.state.withLock { $0.uncommitted += 1 }
+            let className = spec.className, classFailure = failure
+            do {
+                try await writer.submit(encoded.prepared(observation)) { result in
+                    committed(result, className, instances: stored, failure: classFailure, shared)
+                }
+            } catch {
+                shared.state.withLock { $0.uncommitted -= 1 }
+                throw error
             }
-            events(.classRecorded(host: host.name, className: spec.className, instances: stored, failure: failure))
         }
+    }
+
+    /// Counts a class once its observation is committed (or its commit failed).
+    private func committed(_ result: Result<Void, StoreError>, _ className: String, instances: Int,
+                           failure: CollectionFailure?, _ shared: Shared) {
+        let completion = shared.state.withLock { state in
+            switch result {
+            case .success:
+                if failure == nil { state.outcome.classesOK += 1 } else { state.outcome.classesFailed += 1 }
+                state.outcome.instances += instances
+                if state.outcome.firstFailure == nil { state.outcome.firstFailure = failure }
+            case .failure(let error):
+                if state.storeFailure == nil { state.storeFailure = error }
+            }
+            state.uncommitted -= 1
+            return state.completion()
+        }
+        if case .success = result {
+            events(.classRecorded(host: host.name, className: className, instances: instances, failure: failure))
+        }
+        report(completion)
     }
 
     /// Why a cancelled class was not collected: this host's deadline, or the sweep's stop.

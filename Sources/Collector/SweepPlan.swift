@@ -30,12 +30,14 @@ public struct SweepPlan: Sendable {
     }
 
     func visit(_ host: HostTarget, snapshot: SnapshotID, settings: CollectorOptions, transport: Transport, writer: StoreWriter,
-               stop: SweepStop, logger: Logger, events: @escaping @Sendable (SweepEvent) -> Void) -> HostVisit {
+               stop: SweepStop, logger: Logger, events: @escaping @Sendable (SweepEvent) -> Void,
+               finished: @escaping @Sendable (Result<HostOutcome, StoreError>) -> Void) -> HostVisit {
         let (options, names) = profile.connection(for: host, base: baseOptions, overrides: overrides)
         let credentials = names.isEmpty ? [defaultCredentials] : names.map { credentialSets[$0] ?? .ambient }
         var hostLogger = logger
         hostLogger[metadataKey: "host"] = "\(host.name)"
         return HostVisit(host: host, snapshot: snapshot, classes: profile.classes, options: options, credentials: credentials,
-                         settings: settings, transport: transport, writer: writer, stop: stop, logger: hostLogger, events: events)
+                         settings: settings, transport: transport, writer: writer, stop: stop, logger: hostLogger, events: events,
+                         finished: finished)
     }
 }

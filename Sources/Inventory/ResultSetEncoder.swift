@@ -49,4 +49,7 @@ public struct PreparedObservation: Sendable {
     let contents: EncodedContents
     /// nil when no result set is stored (a failure that returned nothing).
     let setHashes: (hash: Data, stableHash: Data)?
+
+    /// Roughly the memory its encoded instances hold.
+    public var byteCount: Int { contents.text.count + contents.entries.count * MemoryLayout<InstanceContent>.stride }
 }

@@ -111,76 +111,12 @@ public final class SnapshotStore: Sendable {
     /// - Throws: `StoreError` `.notFound` when a snapshot does not exist or is finished; then none is written.
     public func commit(_ batch: [PreparedObservation]) throws(StoreError) {
         guard let first = batch.first else { return }
-        let epoch = volatilityEpoch ?? 0
         let operation = batch.count == 1 ? "recording \(first.observation.host) \(first.observation.className)"
                                          : "recording \(batch.count) host × class results"
         try write(operation) { db in
-            for snapshotID in Set(batch.map(\.observation.snapshotID)) {
-                let status = try String.fetchOne(db, sql: "SELECT status FROM snapshot WHERE id = ?", arguments: [snapshotID.rawValue])
-                guard status == SnapshotStatus.running.rawValue else {
-                    throw StoreError(.notFound, path: path, "snapshot \(snapshotID) "
-                                     + (status == nil ? "does not exist" : "is \(status!), not running"))
-                }
-            }
-            let insertObservation = try db.cachedStatement(sql: Self.insertObservation)
-            for prepared in batch {
-                let observation = prepared.observation
-                let setID = try prepared.setHashes.map { hashes in
-                    try Self.storeSet(db, hashes: hashes, epoch: epoch, contents: prepared.contents)
-                }
-                try insertObservation.execute(arguments: [
-                    observation.snapshotID.rawValue, observation.host, observation.namespace, observation.className,
-                    observation.status.rawValue, observation.errorKind, observation.errorDetail,
-                    observation.durationMilliseconds, prepared.contents.entries.count, setID])
-            }
+            for snapshotID in Set(batch.map(\.observation.snapshotID)) { try checkRunning(snapshotID, db) }
+            for prepared in batch { try insert(prepared, db) }
         }
-    }
-
-    /// One host × class row; recording it again replaces it.
-    static let insertObservation = """
-        INSERT OR REPLACE INTO observation (snapshot_id, host, namespace, class, status, error_kind,
-            error_detail, duration_ms, instance_count, set_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
-
-    /// The set row for a result set: reused when the same set is stored already, else written with
-    /// its members (each content row reused when present).
-    private static func storeSet(_ db: Database, hashes: (hash: Data, stableHash: Data), epoch: Int64,
-                                 contents: EncodedContents) throws -> Int64 {
-        if let existing = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM content_set WHERE hash = ?"),
-                                             arguments: [hashes.hash]) {
-            return existing
-        }
-        try db.cachedStatement(sql: "INSERT INTO content_set (hash, stable_hash, epoch, instance_count) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [hashes.hash, hashes.stableHash, epoch, contents.entries.count])
-        let setID = db.lastInsertedRowID
-        // Insert first: in a changed set most contents are new, and a new row then costs one index
-        // descent instead of a failed lookup and an insert.
-        let insert = SQLiteInsert(try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO instance_content (hash, stable_hash, epoch, namespace, class, identity, properties)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """), db)
-        let find = try db.cachedStatement(sql: "SELECT id FROM instance_content WHERE hash = ?")
-        let member = SQLiteInsert(try db.cachedStatement(sql: "INSERT INTO content_member (set_id, ordinal, content_id) VALUES (?, ?, ?)"), db)
-        try contents.text.withUnsafeBufferPointer { text in
-            for (ordinal, content) in contents.entries.enumerated() {
-                let (namespace, className) = contents.classes[content.classIndex]
-                insert.bind(1, content.hash)
-                insert.bind(2, content.stableHash)
-                insert.bind(3, epoch)
-                insert.bind(4, namespace)
-                insert.bind(5, className)
-                insert.bind(6, text: content.identity.map { UnsafeBufferPointer(rebasing: text[$0]) })
-                insert.bind(7, text: UnsafeBufferPointer(rebasing: text[content.properties]))
-                try insert.run()
-                let contentID = db.changesCount == 1 ? db.lastInsertedRowID
-                    : try Int64.fetchOne(find, arguments: [content.hash.data])
-                member.bind(1, setID)
-                member.bind(2, Int64(ordinal))
-                member.bind(3, contentID)
-                try member.run()
-            }
-        }
-        return setID
     }
 
     /// Marks a snapshot finished with the sweep's verdict.
