@@ -71,6 +71,10 @@ struct XMLReader {
     private var bindings: [(prefix: Int32, namespace: Int32)] = []
     private var pendingEnd = false
     private var pendingUnbind: Int32 = -1
+    /// The last tag read: `2 × name` for a start tag, `2 × name + 1` for an end tag (-1: none yet).
+    private var lastTag = -1
+    /// By `lastTag`: the name of the start tag that followed it last time (-1: none).
+    private var predictions: [Int32] = []
     /// Nothing but a byte order mark read so far: an XML declaration may still come.
     var mayDeclare = true
     /// Decoded text and attribute values.
@@ -116,7 +120,7 @@ struct XMLReader {
 
     mutating func next() -> Event {
         if pendingUnbind >= 0 {
-            bindings.removeSubrange(Int(pendingUnbind)...)
+            if Int(pendingUnbind) < bindings.count { bindings.removeSubrange(Int(pendingUnbind)...) }
             pendingUnbind = -1
         }
         if pendingEnd {
@@ -173,18 +177,23 @@ struct XMLReader {
 
     private mutating func startTag() -> Event {
         var i = position + 1
-        let nameEnd: Int
-        switch scanName(from: i) {
-        case .end(let found): nameEnd = found
-        case .needMore: return .needMore
-        case .invalid(let at): return fail(at: at, expected: "an element name after '<'", found: snippet(at: at))
+        let qualifiedName: Int32, nameEnd: Int
+        if let predicted = predictedName(at: i) {
+            (qualifiedName, nameEnd) = (predicted, i + names.length(predicted))
+        } else {
+            switch scanName(from: i) {
+            case .end(let found): nameEnd = found
+            case .needMore: return .needMore
+            case .invalid(let at): return fail(at: at, expected: "an element name after '<'", found: snippet(at: at))
+            }
+            qualifiedName = names.id(base + i, nameEnd - i)
+            learn(qualifiedName)
         }
         if phase == .epilog {
             return fail(at: position, expected: "nothing after the document element", found: "another element")
         }
-        let qualifiedName = names.id(base + i, nameEnd - i)
         i = nameEnd
-        attributes.removeAll(keepingCapacity: true)
+        if !attributes.isEmpty { attributes.removeAll(keepingCapacity: true) }
         scratch.removeAll()
         var isEmpty = false
         while true {
@@ -229,6 +238,7 @@ struct XMLReader {
         }
         if let failure = resolveAttributeNames() { return .failed(failure) }
         open.append(OpenElement(qualifiedName: qualifiedName, bindingsMark: mark))
+        lastTag = 2 * Int(qualifiedName)
         phase = .content
         pendingEnd = isEmpty
         return .startElement(namespace: namespace, localName: parts.local)
@@ -264,7 +274,7 @@ struct XMLReader {
             }
             bindings.append((prefix, namespace))
         }
-        attributes.removeSubrange(kept...)
+        if kept < attributes.count { attributes.removeSubrange(kept...) }
         return nil
     }
 
@@ -292,6 +302,15 @@ struct XMLReader {
 
     private mutating func endTag() -> Event {
         let i = position + 2
+        // Almost always the innermost element's name then '>': compared, not scanned.
+        if let innermost = open.last {
+            let length = names.length(innermost.qualifiedName)
+            if i + length < end, base[i + length] == UInt8(ascii: ">"), names.equals(innermost.qualifiedName, base + i, length) {
+                position = i + length + 1
+                eventPosition = i + length
+                return closeElement()
+            }
+        }
         let nameEnd: Int
         switch scanName(from: i) {
         case .end(let found): nameEnd = found
@@ -316,10 +335,37 @@ struct XMLReader {
 
     private mutating func closeElement() -> Event {
         let element = open.removeLast()
+        lastTag = 2 * Int(element.qualifiedName) + 1
         // Unbound on the next call, so the element's declarations still resolve while its end is handled.
         pendingUnbind = element.bindingsMark
         if open.isEmpty { phase = .epilog }
         return .endElement
+    }
+
+    // MARK: Predicting names
+
+    // A response repeats one item's element names over and over, so the name that followed a tag
+    // last time (the first child after a start tag, the next sibling after an end tag) is usually
+    // the one that follows it now: comparing it costs less than scanning and hashing the name.
+
+    /// The predicted name, when the bytes at `start` are exactly it (followed by a byte that cannot
+    /// continue a name).
+    @inline(__always)
+    private func predictedName(at start: Int) -> Int32? {
+        guard lastTag >= 0, lastTag < predictions.count else { return nil }
+        let predicted = predictions[lastTag]
+        guard predicted >= 0 else { return nil }
+        let length = names.length(predicted)
+        guard start + length < end,
+              XMLCharacters.name[Int(base[start + length])] & (XMLCharacters.nameChar | XMLCharacters.nonASCII) == 0,
+              names.equals(predicted, base + start, length) else { return nil }
+        return predicted
+    }
+
+    private mutating func learn(_ name: Int32) {
+        guard lastTag >= 0 else { return }
+        if lastTag >= predictions.count { predictions += repeatElement(-1, count: lastTag + 1 - predictions.count) }
+        predictions[lastTag] = name
     }
 
     // MARK: Failures
