@@ -50,6 +50,9 @@ public struct CimJSONWriter: Sendable, Hashable {
     /// Appends JSON bytes the caller has formed itself (a member key written earlier); not checked.
     public mutating func append(rawJSON json: [UInt8]) { bytes.append(contentsOf: json) }
 
+    /// Appends JSON bytes the caller has formed itself, from memory it owns; not checked.
+    public mutating func append(rawJSON json: UnsafeRawBufferPointer) { bytes.append(contentsOf: json) }
+
     /// Forgets what was written, keeping the buffer's capacity.
     public mutating func reset() { bytes.removeAll(keepingCapacity: true) }
 

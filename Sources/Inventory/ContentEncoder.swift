@@ -82,7 +82,8 @@ struct MemberLayout: Sendable {
         let member: Int?
     }
 
-    let names: [String]
+    /// An instance with this layout: others fit when they have its member keys (`hasSameKeys`).
+    let sample: CimInstanceJSON
     let keyNames: [String]
     /// `{"class":C,"namespace":N,"properties":{` as canonical JSON bytes.
     let stableHeader: [UInt8]
@@ -93,7 +94,7 @@ struct MemberLayout: Sendable {
 
     init(_ instance: CimInstanceJSON, schema: CimClassSchema?, volatile: inout VolatileNames) {
         let names = instance.names
-        self.names = names
+        sample = instance
         keyNames = instance.keyNames
         var writer = CimJSONWriter(style: .canonical, reservingCapacity: 128)
         writer.append(byte: UInt8(ascii: "{"))
@@ -123,7 +124,7 @@ struct MemberLayout: Sendable {
 
     /// True when the instance has exactly this layout's property names and key names.
     func fits(_ instance: CimInstanceJSON) -> Bool {
-        instance.names == names && instance.keyNames == keyNames
+        instance.hasSameKeys(as: sample) && instance.keyNames == keyNames
     }
 
     /// Canonical member order: UTF-8 bytes of the name, then position (duplicates stay in wire order).

@@ -8,7 +8,8 @@ public final class SharedLayouts: Sendable {
     private struct Key: Hashable {
         let namespace: String
         let className: String
-        let names: [String]
+        /// The member keys (`"Name":`) back to back: the property names in order.
+        let keys: [UInt8]
         let keyNames: [String]
     }
 
@@ -20,7 +21,8 @@ public final class SharedLayouts: Sendable {
 
     /// The layout for the instance's property names, made with `make` the first time.
     func layout(for instance: CimInstanceJSON, make: () -> MemberLayout) -> MemberLayout {
-        let key = Key(namespace: instance.namespace, className: instance.className, names: instance.names, keyNames: instance.keyNames)
+        let keys = instance.members.flatMap { instance.object[$0.start..<$0.valueStart] }
+        let key = Key(namespace: instance.namespace, className: instance.className, keys: keys, keyNames: instance.keyNames)
         return layouts.withLock { layouts in
             if let known = layouts[key] { return known }
             let made = make()

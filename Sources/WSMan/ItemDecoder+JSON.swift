@@ -29,89 +29,119 @@ extension ItemDecoder {
         defer { jsonScratch = json }
         json.reset(className: className, namespace: namespace, keyNames: schema.map { cache.views[$0].schema.keys } ?? [])
         jsonNames.nextItem()
-        var child = node.firstChild
-        while child >= 0 {
-            let name = arena.nodes[Int(child)].localName
-            if arena.nodes[Int(child)].namespace == NameTable.Known.cimCommon, name == NameTable.Known.location { return nil }
-            // A run of same-named siblings is one property (an array); the same name again later
-            // (scattered repeats) needs the full decoding.
-            var count: Int32 = 1, last = child
-            while arena.nodes[Int(last)].nextSibling >= 0, arena.nodes[Int(arena.nodes[Int(last)].nextSibling)].localName == name {
-                last = arena.nodes[Int(last)].nextSibling
-                count += 1
+        let written = arena.nodes.withUnsafeBufferPointer { nodes in
+            arena.text.withUnsafeBufferPointer { text in
+                writeMembers(of: node, nodes, text, schema: schema, isOwnSchema: isOwnSchema, into: &json)
             }
-            let propertyName = names[name]
-            let declared = schema.flatMap { cache.type(view: $0, name: name, names: names) }
-            if isOwnSchema, declared == nil { return nil }
-            guard jsonNames.insert(name) else { return nil }
-            json.beginMember(propertyName, encodedKey: memberKey(name))
-            guard Self.writeProperty(arena, first: child, count: count, declared, to: &json.writer) else { return nil }
-            json.endMember()
-            child = arena.nodes[Int(last)].nextSibling
         }
+        guard written else { return nil }
         json.finish()
         return json
     }
 
-    /// The property name `id` as a JSON member key (`"Name":`), written once per parse.
-    private mutating func memberKey(_ id: Int32) -> [UInt8] {
-        let index = Int(id)
-        if index >= memberKeys.count { memberKeys.append(contentsOf: repeatElement([], count: index + 1 - memberKeys.count)) }
-        if memberKeys[index].isEmpty {
-            var writer = CimJSONWriter(style: .canonical, reservingCapacity: 32)
-            writer.write(key: names[id])
-            memberKeys[index] = writer.bytes
+    /// The item's properties as members of `json`; false when one of them is not plain.
+    private mutating func writeMembers(of node: XMLArena.Node, _ nodes: UnsafeBufferPointer<XMLArena.Node>,
+                                       _ text: UnsafeBufferPointer<UInt8>, schema: Int?, isOwnSchema: Bool,
+                                       into json: inout CimInstanceJSON) -> Bool {
+        var child = node.firstChild
+        while child >= 0 {
+            let name = nodes[Int(child)].localName
+            if nodes[Int(child)].namespace == NameTable.Known.cimCommon, name == NameTable.Known.location { return false }
+            // A run of same-named siblings is one property (an array); the same name again later
+            // (scattered repeats) needs the full decoding.
+            var count: Int32 = 1, last = child
+            while nodes[Int(last)].nextSibling >= 0, nodes[Int(nodes[Int(last)].nextSibling)].localName == name {
+                last = nodes[Int(last)].nextSibling
+                count += 1
+            }
+            let declared = schema.flatMap { cache.type(view: $0, name: name, names: names) }
+            if isOwnSchema, declared == nil { return false }
+            guard jsonNames.insert(name) else { return false }
+            let key = memberKey(name)
+            memberKeys.withUnsafeBytes { keys in
+                json.beginMember(encodedKey: UnsafeRawBufferPointer(rebasing: keys[key.start..<key.end]), keyHash: key.hash)
+            }
+            guard Self.writeProperty(nodes, text, first: child, count: count, declared, to: &json.writer) else { return false }
+            json.endMember()
+            child = nodes[Int(last)].nextSibling
         }
-        return memberKeys[index]
+        return true
+    }
+
+    /// The property name `id` as a JSON member key (`"Name":`) in `memberKeys`, written once per parse.
+    private mutating func memberKey(_ id: Int32) -> MemberKey {
+        let index = Int(id)
+        if index < memberKeyIndex.count, memberKeyIndex[index].end > 0 { return memberKeyIndex[index] }
+        if index >= memberKeyIndex.count {
+            memberKeyIndex.append(contentsOf: repeatElement(MemberKey(start: 0, end: 0, hash: 0), count: index + 1 - memberKeyIndex.count))
+        }
+        var writer = CimJSONWriter(style: .canonical, reservingCapacity: 32)
+        writer.write(key: names[id])
+        let start = memberKeys.count
+        memberKeys.append(contentsOf: writer.bytes)
+        let hash = writer.bytes.withUnsafeBytes { CimInstanceJSON.keyHash($0) }
+        memberKeyIndex[index] = MemberKey(start: start, end: memberKeys.count, hash: hash)
+        return memberKeyIndex[index]
     }
 
     /// One property's value, as `decodeProperty` would decode it and `CimJSONWriter` write it.
-    private static func writeProperty(_ arena: XMLArena, first: Int32, count: Int32, _ type: CimType?,
-                                      to writer: inout CimJSONWriter) -> Bool {
-        if count == 1, type?.isArray != true { return writeScalar(arena, first, type?.scalar, to: &writer) }
-        if count == 1, arena.nodes[Int(first)].isNil {
+    private static func writeProperty(_ nodes: UnsafeBufferPointer<XMLArena.Node>, _ text: UnsafeBufferPointer<UInt8>,
+                                      first: Int32, count: Int32, _ type: CimType?, to writer: inout CimJSONWriter) -> Bool {
+        if count == 1, type?.isArray != true { return writeScalar(nodes, text, first, type?.scalar, to: &writer) }
+        if count == 1, nodes[Int(first)].isNil {
             writer.append(rawJSON: "null")
             return true
         }
         writer.append(byte: UInt8(ascii: "["))
         var node = first, written = 0
         for _ in 0..<count {
-            if !arena.nodes[Int(node)].isNil {
+            if !nodes[Int(node)].isNil {
                 if written > 0 { writer.append(byte: UInt8(ascii: ",")) }
-                guard writeScalar(arena, node, type?.scalar, to: &writer) else { return false }
+                guard writeScalar(nodes, text, node, type?.scalar, to: &writer) else { return false }
                 written += 1
             }
-            node = arena.nodes[Int(node)].nextSibling
+            node = nodes[Int(node)].nextSibling
         }
         writer.append(byte: UInt8(ascii: "]"))
         return true
     }
 
-    private static func writeScalar(_ arena: XMLArena, _ index: Int32, _ scalar: CimType.Scalar?,
-                                    to writer: inout CimJSONWriter) -> Bool {
-        let node = arena.nodes[Int(index)]
+    private static func writeScalar(_ nodes: UnsafeBufferPointer<XMLArena.Node>, _ text: UnsafeBufferPointer<UInt8>,
+                                    _ index: Int32, _ scalar: CimType.Scalar?, to writer: inout CimJSONWriter) -> Bool {
+        let node = nodes[Int(index)]
         if node.isNil {
             writer.append(rawJSON: "null")
             return true
         }
-        if node.hasChildren { return writeWrapped(arena, index, to: &writer) }
+        if node.hasChildren { return writeWrapped(nodes, text, index, to: &writer) }
+        let own = UnsafeBufferPointer(rebasing: text[Int(node.textStart)..<Int(node.textEnd)])
         guard let scalar, scalar != .string else {
-            arena.text.withUnsafeBufferPointer { text in
-                writer.write(utf8String: UnsafeBufferPointer(rebasing: text[Int(node.textStart)..<Int(node.textEnd)]))
-            }
+            writer.write(utf8String: own)
             return true
         }
-        guard let value = ValueText.parse(arena, index, as: scalar) else { return false }
+        if let range = ValueText.integerRange(scalar), let canonical = ValueText.canonicalInteger(own, range) {
+            writer.append(rawJSON: UnsafeRawBufferPointer(canonical))
+            return true
+        }
+        guard let value = ValueText.parse(own, as: scalar) else { return false }
         writer.write(value)
         return true
     }
 
     /// A datetime or interval wrapper, as `decodeStructured` reads it; false for anything else.
-    private static func writeWrapped(_ arena: XMLArena, _ index: Int32, to writer: inout CimJSONWriter) -> Bool {
-        guard let value = temporalWrapper(arena, index)?.value else { return false }
+    private static func writeWrapped(_ nodes: UnsafeBufferPointer<XMLArena.Node>, _ text: UnsafeBufferPointer<UInt8>,
+                                     _ index: Int32, to writer: inout CimJSONWriter) -> Bool {
+        guard let value = temporalWrapper(nodes, text, index)?.value else { return false }
         writer.write(value)
         return true
     }
+}
+
+/// Where a property's JSON member key lies in `ItemDecoder.memberKeys`, and its `keyHash`.
+struct MemberKey {
+    var start: Int
+    var end: Int
+    var hash: UInt64
 }
 
 /// The name ids seen in the current item: a stamp per id, so starting the next item costs nothing.

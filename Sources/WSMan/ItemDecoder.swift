@@ -16,8 +16,10 @@ struct ItemDecoder {
     /// The last item written as JSON: its buffers are reused once its consumer has let it go.
     var jsonScratch = CimInstanceJSON()
     var jsonNames = SeenNames()
-    /// `"Name":` as JSON bytes, by name id, written the first time a name is a property.
-    var memberKeys: [[UInt8]] = []
+    /// `"Name":` as JSON bytes, back to back, written the first time a name is a property;
+    /// `memberKeyIndex` says where each name id's key is.
+    var memberKeys: [UInt8] = []
+    var memberKeyIndex: [MemberKey] = []
 
     init(context: WSManResponseContext) {
         self.context = context
@@ -194,13 +196,21 @@ struct ItemDecoder {
     /// A datetime or interval wrapper (`<p:CreationDate><cim:Datetime>…`): its trimmed text, and
     /// its value (nil when the text is neither form); nil when the element is no such wrapper.
     static func temporalWrapper(_ arena: XMLArena, _ index: Int32) -> (value: CimValue?, text: String)? {
-        let first = arena.nodes[Int(index)].firstChild
-        let child = arena.nodes[Int(first)]
+        arena.nodes.withUnsafeBufferPointer { nodes in
+            arena.text.withUnsafeBufferPointer { text in temporalWrapper(nodes, text, index) }
+        }
+    }
+
+    static func temporalWrapper(_ nodes: UnsafeBufferPointer<XMLArena.Node>, _ text: UnsafeBufferPointer<UInt8>,
+                                _ index: Int32) -> (value: CimValue?, text: String)? {
+        let first = nodes[Int(index)].firstChild
+        let child = nodes[Int(first)]
         guard child.namespace == NameTable.Known.cimCommon || child.namespace == NameTable.Known.empty else { return nil }
         switch child.localName {
         case NameTable.Known.datetime, NameTable.Known.date, NameTable.Known.time, NameTable.Known.cimDateTime,
              NameTable.Known.interval:
-            let text = arena.trimmedText(first)
+            let own = UnsafeBufferPointer(rebasing: text[Int(child.textStart)..<Int(child.textEnd)])
+            let text = String(decoding: ValueText.trim(own), as: UTF8.self)
             if child.localName != NameTable.Known.interval, let instant = CimDateTime(parsing: text) {
                 return (.datetime(instant), text)
             }

@@ -5,66 +5,124 @@ import CIMModel
 /// `CimValue.parse(lexical:as:)`. Surrounding whitespace is ignored for every non-string type.
 enum ValueText {
     static func parse(_ arena: XMLArena, _ index: Int32, as scalar: CimType.Scalar) -> CimValue? {
-        let (start, end) = arena.trimmedRange(index)
+        let node = arena.nodes[Int(index)]
+        return arena.text.withUnsafeBufferPointer { text in
+            parse(UnsafeBufferPointer(rebasing: text[Int(node.textStart)..<Int(node.textEnd)]), as: scalar)
+        }
+    }
+
+    /// The value of `text` (a node's own text, untrimmed) as `scalar`; nil when it is none.
+    static func parse(_ text: UnsafeBufferPointer<UInt8>, as scalar: CimType.Scalar) -> CimValue? {
+        if scalar == .string { return .string(String(decoding: text, as: UTF8.self)) }
+        let trimmed = trim(text)
+        if let range = integerRange(scalar) {
+            // In range of the type, so truncating the two's complement bits is exact.
+            guard let bits = integer(trimmed, range)?.bitPattern else { return nil }
+            let signed = Int64(bitPattern: bits)
+            switch scalar {
+            case .uint8: return .uint8(UInt8(truncatingIfNeeded: bits))
+            case .uint16: return .uint16(UInt16(truncatingIfNeeded: bits))
+            case .uint32: return .uint32(UInt32(truncatingIfNeeded: bits))
+            case .uint64: return .uint64(bits)
+            case .sint8: return .sint8(Int8(truncatingIfNeeded: signed))
+            case .sint16: return .sint16(Int16(truncatingIfNeeded: signed))
+            case .sint32: return .sint32(Int32(truncatingIfNeeded: signed))
+            default: return .sint64(signed)
+            }
+        }
+        let lexical = String(decoding: trimmed, as: UTF8.self)
         switch scalar {
-        case .uint8: return unsigned(arena.text, start, end, max: UInt64(UInt8.max)).map { .uint8(UInt8($0)) }
-        case .uint16: return unsigned(arena.text, start, end, max: UInt64(UInt16.max)).map { .uint16(UInt16($0)) }
-        case .uint32: return unsigned(arena.text, start, end, max: UInt64(UInt32.max)).map { .uint32(UInt32($0)) }
-        case .uint64: return unsigned(arena.text, start, end, max: UInt64.max).map { .uint64($0) }
-        case .sint8: return signed(arena.text, start, end, Int64(Int8.min), Int64(Int8.max)).map { .sint8(Int8($0)) }
-        case .sint16: return signed(arena.text, start, end, Int64(Int16.min), Int64(Int16.max)).map { .sint16(Int16($0)) }
-        case .sint32: return signed(arena.text, start, end, Int64(Int32.min), Int64(Int32.max)).map { .sint32(Int32($0)) }
-        case .sint64: return signed(arena.text, start, end, Int64.min, Int64.max).map { .sint64($0) }
         case .boolean:
-            switch arena.trimmedText(index) {
+            switch lexical {
             case "true", "1", "TRUE", "True": return .boolean(true)
             case "false", "0", "FALSE", "False": return .boolean(false)
             default: return nil
             }
-        case .string: return .string(arena.text(index))
         case .reference, .instance: return nil
-        case .real32, .real64, .char16, .datetime:
-            return try? CimValue.parse(lexical: arena.trimmedText(index), as: scalar)
+        default: return try? CimValue.parse(lexical: lexical, as: scalar)
         }
     }
 
-    private static func unsigned(_ bytes: [UInt8], _ start: Int, _ end: Int, max: UInt64) -> UInt64? {
-        var i = start
-        if i < end, bytes[i] == UInt8(ascii: "+") { i += 1 }
-        return digits(bytes, i, end, max: max)
+    /// The bounds of an integer type: `signed` says whether values may be negative.
+    struct IntegerRange {
+        let signed: Bool
+        let max: UInt64
     }
 
-    private static func digits(_ bytes: [UInt8], _ start: Int, _ end: Int, max: UInt64) -> UInt64? {
-        var i = start
-        guard i < end, end - i <= 20 else { return nil }
+    static func integerRange(_ scalar: CimType.Scalar) -> IntegerRange? {
+        switch scalar {
+        case .uint8: IntegerRange(signed: false, max: UInt64(UInt8.max))
+        case .uint16: IntegerRange(signed: false, max: UInt64(UInt16.max))
+        case .uint32: IntegerRange(signed: false, max: UInt64(UInt32.max))
+        case .uint64: IntegerRange(signed: false, max: UInt64.max)
+        case .sint8: IntegerRange(signed: true, max: UInt64(Int8.max))
+        case .sint16: IntegerRange(signed: true, max: UInt64(Int16.max))
+        case .sint32: IntegerRange(signed: true, max: UInt64(Int32.max))
+        case .sint64: IntegerRange(signed: true, max: UInt64(Int64.max))
+        default: nil
+        }
+    }
+
+    /// The trimmed text itself when it is already the integer's canonical JSON (`0`, or digits
+    /// without a leading zero, with `-` for a negative value of a signed type) and in range: the
+    /// bytes `CimJSONWriter` would write for the value. nil otherwise (then parse and write it).
+    static func canonicalInteger(_ text: UnsafeBufferPointer<UInt8>, _ range: IntegerRange) -> UnsafeBufferPointer<UInt8>? {
+        let trimmed = trim(text)
+        guard let first = trimmed.first else { return nil }
+        let negative = first == UInt8(ascii: "-")
+        let digitsStart = negative ? 1 : 0
+        guard digitsStart < trimmed.count, trimmed[digitsStart] != UInt8(ascii: "0") || trimmed.count == 1,
+              let magnitude = digits(UnsafeBufferPointer(rebasing: trimmed[digitsStart...]))
+        else { return nil }
+        if negative {
+            guard range.signed, magnitude <= range.max + 1 else { return nil }
+        } else {
+            guard magnitude <= range.max else { return nil }
+        }
+        return trimmed
+    }
+
+    /// The value of an integer text with an optional sign (`-` only for signed types).
+    private static func integer(_ trimmed: UnsafeBufferPointer<UInt8>, _ range: IntegerRange) -> IntegerValue? {
+        guard let first = trimmed.first else { return nil }
+        let sign = first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
+        let negative = first == UInt8(ascii: "-")
+        guard let magnitude = digits(UnsafeBufferPointer(rebasing: trimmed[(sign ? 1 : 0)...])) else { return nil }
+        if negative {
+            guard range.signed, magnitude <= range.max + 1 else { return nil }
+            return IntegerValue(negative: magnitude != 0, magnitude: magnitude)
+        }
+        guard magnitude <= range.max else { return nil }
+        return IntegerValue(negative: false, magnitude: magnitude)
+    }
+
+    /// An integer in range of its type, as sign and magnitude.
+    private struct IntegerValue {
+        let negative: Bool
+        let magnitude: UInt64
+        var bitPattern: UInt64 { negative ? 0 &- magnitude : magnitude }
+    }
+
+    /// 1 to 20 decimal digits and nothing else, without overflow.
+    private static func digits(_ text: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        guard !text.isEmpty, text.count <= 20 else { return nil }
         var value: UInt64 = 0
-        while i < end {
-            let digit = bytes[i] &- 48
+        for byte in text {
+            let digit = byte &- 48
             guard digit < 10 else { return nil }
             let (times10, o1) = value.multipliedReportingOverflow(by: 10)
             let (sum, o2) = times10.addingReportingOverflow(UInt64(digit))
             guard !o1, !o2 else { return nil }
             value = sum
-            i += 1
         }
-        return value <= max ? value : nil
+        return value
     }
 
-    private static func signed(_ bytes: [UInt8], _ start: Int, _ end: Int, _ min: Int64, _ max: Int64) -> Int64? {
-        var i = start
-        var negative = false
-        if i < end, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
-            negative = bytes[i] == UInt8(ascii: "-")
-            i += 1
-        }
-        guard let magnitude = digits(bytes, i, end, max: UInt64(Int64.max) + 1) else { return nil }
-        if negative {
-            guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
-            let value = magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
-            return value >= min ? value : nil
-        }
-        guard magnitude <= UInt64(Int64.max) else { return nil }
-        let value = Int64(magnitude)
-        return value <= max ? value : nil
+    /// Without surrounding XML whitespace.
+    static func trim(_ text: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0, end = text.count
+        while start < end, XMLCharacters.isSpace(text[start]) { start += 1 }
+        while end > start, XMLCharacters.isSpace(text[end - 1]) { end -= 1 }
+        return UnsafeBufferPointer(rebasing: text[start..<end])
     }
 }
