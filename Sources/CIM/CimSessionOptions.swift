@@ -35,8 +35,10 @@ public struct CimSessionOptions: Sendable, CustomStringConvertible {
     public var operationTimeout: Duration = .seconds(60)
     /// Added to `operationTimeout` for the HTTP request limit.
     public var httpTimeoutMargin: Duration = .seconds(10)
-    /// Largest response accepted, in bytes (`w:MaxEnvelopeSize`); pypsrp's default fits every WinRM limit.
-    public var maxEnvelopeSize = 153_600
+    /// Largest response accepted, in bytes (`w:MaxEnvelopeSize`). 500 KB, as Windows' own WinRM
+    /// client asks: a server whose MaxEnvelopeSizekb is lower (150 on 2008 R2) answers within its
+    /// own limit instead ([MS-WSMV] 3.1.4.1.7), and larger batches mean fewer round trips.
+    public var maxEnvelopeSize = 512_000
     /// Items asked for per Enumerate/Pull (`MaxElements`); lowered on EncodingLimit faults.
     public var maxElements = 200
     /// `w:Locale` (fault text language).

@@ -68,7 +68,7 @@ struct SessionFlags: ParsableArguments {
     @Option(help: "TCP/TLS connect timeout in seconds (default 10).")
     var connectTimeout: Int?
 
-    @Option(help: "Largest response accepted, in KB (w:MaxEnvelopeSize; default 150).")
+    @Option(help: "Largest response accepted, in KB (w:MaxEnvelopeSize; default 500, as Windows asks; servers with a lower limit answer within it).")
     var maxEnvelopeSizeKB: Int?
 
     @Option(help: "Items asked for per Enumerate/Pull (default 200).")
