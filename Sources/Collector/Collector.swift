@@ -6,7 +6,8 @@ import Transport
 
 /// Sweeps a fleet into one snapshot: every host visited through the shared transport (one libcurl
 /// event loop, no thread per host), at most `throttle` at a time, each class of the profile
-/// recorded as it completes, so a killed sweep keeps everything finished before it died.
+/// committed within half a second of completing (`StoreWriter`), so a killed sweep keeps every
+/// host it reported done.
 ///
 /// ```swift
 /// let lock = try SweepLock(databasePath: path, mode: .failIfHeld)

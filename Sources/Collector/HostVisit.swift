@@ -103,7 +103,11 @@ struct HostVisit: Sendable {
 
     private func report(_ completion: Result<HostOutcome, StoreError>?) {
         guard let completion else { return }
-        if case .success(let outcome) = completion { events(.hostFinished(outcome)) }
+        if case .success(let outcome) = completion {
+            logger.debug("host recorded", metadata: ["classes_ok": "\(outcome.classesOK)", "classes_failed": "\(outcome.classesFailed)",
+                                                     "instances": "\(outcome.instances)"])
+            events(.hostFinished(outcome))
+        }
         finished(completion)
     }
 

@@ -20,6 +20,7 @@ public final class ChildProcess: Sendable {
     public let pid: pid_t
     private let stdinDescriptor: Mutex<Int32?>
     private let stdoutLines: AsyncStream<String>
+    private let stderrLines: AsyncStream<String>
     private let result: Task<Result, Never>
 
     /// Starts `executable` (an absolute path). Secrets belong in `environment`, never in `arguments`.
@@ -63,8 +64,10 @@ public final class ChildProcess: Sendable {
         pid = child
         stdinDescriptor = Mutex(stdinWrite)
         let (lines, lineSink) = AsyncStream.makeStream(of: String.self)
+        let (errorLines, errorLineSink) = AsyncStream.makeStream(of: String.self)
         stdoutLines = lines
-        let out = Self.drain(outputRead, lines: lineSink), err = Self.drain(errorsRead, lines: nil)
+        stderrLines = errorLines
+        let out = Self.drain(outputRead, lines: lineSink), err = Self.drain(errorsRead, lines: errorLineSink)
         let exit = Self.reap(child)
         result = Task {
             let (status, bySignal) = await exit.value
@@ -98,6 +101,12 @@ public final class ChildProcess: Sendable {
     /// The next line the child writes on stdout, or nil once stdout is closed.
     public func nextStdoutLine() async -> String? {
         for await line in stdoutLines { return line }
+        return nil
+    }
+
+    /// The next line the child writes on stderr, or nil once stderr is closed.
+    public func nextStderrLine() async -> String? {
+        for await line in stderrLines { return line }
         return nil
     }
 
