@@ -18,7 +18,14 @@ extension SnapshotStore {
         guard !isReadOnly else { throw StoreError(.invalidArgument, path: path, "writing results: the store was opened read-only") }
         let outcome: Result<T, StoreError> = pool.writeWithoutTransaction { db in
             var session = WriteSession(store: self, db: db)
-            defer { session.rollbackIfOpen() }
+            // Debian's SQLite zeroes every byte a B-tree page gives up (SECURE_DELETE), which a bulk
+            // insert does all the time as the content index splits pages. Nothing is deleted here;
+            // prune and the other writers keep the default.
+            try? db.execute(sql: "PRAGMA secure_delete = OFF")
+            defer {
+                session.rollbackIfOpen()
+                try? db.execute(sql: "PRAGMA secure_delete = ON")
+            }
             do throws(StoreError) { return .success(try body(&session)) } catch { return .failure(error) }
         }
         return try outcome.get()
