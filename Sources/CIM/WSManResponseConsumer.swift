@@ -8,19 +8,31 @@ import WSMan
 ///
 /// Parsing runs on a serial queue of its own, not on the transport's loop thread: the one loop
 /// thread then only moves bytes for every connection, and responses from many hosts are parsed
-/// on all cores. Chunks wait on the queue when parsing falls behind, at most one response's bytes
-/// (the connection's `maxResponseBytes`). A parse error aborts the transfer at the next chunk.
+/// on all cores. The loop thread appends each chunk to an inbox and schedules a parse only when
+/// none is pending; the parse takes everything in the inbox at once, handing back its emptied
+/// buffer, so chunks that arrive while parsing runs cost one copy and no allocation. The inbox
+/// holds at most one response's bytes (the connection's `maxResponseBytes`). A parse error aborts
+/// the transfer at the next chunk.
 ///
 /// 200 and 500 bodies are parsed (WinRM sends faults with 500); 401 and other statuses are
 /// answered without parsing, since their bodies are empty or HTML.
 final class WSManResponseConsumer: HTTPResponseConsumer {
     private let parser: WSManResponseParser
     private let parsing = DispatchQueue(label: "cimsweep.parse", target: .global(qos: .userInitiated))
-    /// Set on the parsing queue, read on the loop thread to stop the transfer.
-    private let failure = Mutex<WSManParseError?>(nil)
+    private let inbox = Mutex(Inbox())
+    /// The buffer the last parse emptied, for the next one; touched on `parsing` only.
+    private var spare: [UInt8] = []
     private(set) var status = 0
     private(set) var bodyBytes = 0
     private var parsesBody = false
+
+    private struct Inbox {
+        var bytes: [UInt8] = []
+        /// A parse is queued or running, and will look at the inbox again before it ends.
+        var isScheduled = false
+        /// Set by a parse, read by the loop thread to stop the transfer.
+        var failure: WSManParseError?
+    }
 
     init(parser: WSManResponseParser) { self.parser = parser }
 
@@ -32,15 +44,35 @@ final class WSManResponseConsumer: HTTPResponseConsumer {
     func didReceive(_ chunk: UnsafeRawBufferPointer) throws {
         bodyBytes += chunk.count
         guard parsesBody else { return }
-        if let failure = failure.withLock({ $0 }) { throw failure }
-        let bytes = [UInt8](chunk)
-        parsing.async { [self] in
-            guard failure.withLock({ $0 == nil }) else { return }
-            let error = bytes.withUnsafeBytes { chunk -> WSManParseError? in
-                do throws(WSManParseError) { try parser.feed(chunk) } catch { return error }
+        let scheduling: Result<Bool, WSManParseError> = inbox.withLock { inbox in
+            if let failure = inbox.failure { return .failure(failure) }
+            inbox.bytes.append(contentsOf: chunk)
+            defer { inbox.isScheduled = true }
+            return .success(!inbox.isScheduled)
+        }
+        if try scheduling.get() { parsing.async { [self] in parsePending() } }
+    }
+
+    /// Parses whatever is in the inbox until it stays empty (on `parsing`).
+    private func parsePending() {
+        while true {
+            var batch = spare
+            let taken = inbox.withLock { inbox -> Bool in
+                guard !inbox.bytes.isEmpty, inbox.failure == nil else {
+                    inbox.isScheduled = false
+                    return false
+                }
+                swap(&inbox.bytes, &batch)
+                return true
+            }
+            guard taken else { return }
+            let error = batch.withUnsafeBytes { bytes -> WSManParseError? in
+                do throws(WSManParseError) { try parser.feed(bytes) } catch { return error }
                 return nil
             }
-            if let error { failure.withLock { $0 = error } }
+            if let error { inbox.withLock { $0.failure = error } }
+            batch.removeAll(keepingCapacity: true)
+            spare = batch
         }
     }
 
@@ -48,7 +80,8 @@ final class WSManResponseConsumer: HTTPResponseConsumer {
     func finish() async throws(WSManParseError) -> WSManResponse {
         let result: Result<WSManResponse, WSManParseError> = await withCheckedContinuation { continuation in
             parsing.async { [self] in
-                if let failure = failure.withLock({ $0 }) { return continuation.resume(returning: .failure(failure)) }
+                parsePending()
+                if let failure = inbox.withLock({ $0.failure }) { return continuation.resume(returning: .failure(failure)) }
                 do throws(WSManParseError) {
                     continuation.resume(returning: .success(try parser.finish()))
                 } catch {
@@ -61,5 +94,6 @@ final class WSManResponseConsumer: HTTPResponseConsumer {
 }
 
 // `status`, `bodyBytes` and `parsesBody` are written by the loop thread during `post` and read after
-// it returns, never concurrently; the parser is used only on `parsing`, one block at a time.
+// it returns, never concurrently; the parser and `spare` are used only on `parsing`, one block at a
+// time; the inbox is behind its lock.
 extension WSManResponseConsumer: @unchecked Sendable {}
