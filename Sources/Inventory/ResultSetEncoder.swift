@@ -12,10 +12,13 @@ import Foundation
 public struct ResultSetEncoder: Sendable {
     private var encoder: ContentEncoder
     private var contents = EncodedContents()
+    private let shared: SharedLayouts?
 
-    /// - Parameter shared: layouts shared with the other result sets of a sweep; nil works them out here.
+    /// - Parameter shared: layouts (and sizes) shared with the other result sets of a sweep; nil
+    ///   works them out here.
     public init(schemas: CimSchemaRegistry, shared: SharedLayouts? = nil) {
         encoder = ContentEncoder(schemas: schemas, shared: shared)
+        self.shared = shared
     }
 
     /// The instances added so far.
@@ -24,10 +27,22 @@ public struct ResultSetEncoder: Sendable {
     public mutating func add(_ instance: CimInstance) { encoder.encode(instance, into: &contents) }
 
     /// Adds an instance the parser wrote as JSON (`EnumerationItemForm.json`).
-    public mutating func add(_ instance: CimInstanceJSON) { encoder.encode(instance, into: &contents) }
+    public mutating func add(_ instance: CimInstanceJSON) {
+        // The hosts of a fleet return result sets of similar size: room for what the last one of
+        // this class held spares growing the buffers by doubling (copies, and up to half unused).
+        if contents.entries.isEmpty, let size = shared?.lastSize(namespace: instance.namespace, className: instance.className) {
+            contents.entries.reserveCapacity(size.entries + size.entries / 8)
+            contents.text.reserveCapacity(size.textBytes + size.textBytes / 8)
+        }
+        encoder.encode(instance, into: &contents)
+    }
 
     /// The result, ready for `SnapshotStore.commit`. A failure that returned nothing stores no set.
     public func prepared(_ observation: Observation) -> PreparedObservation {
+        if observation.status == .ok, !contents.entries.isEmpty {
+            shared?.recordSize(namespace: observation.namespace, className: observation.className,
+                               entries: contents.entries.count, textBytes: contents.text.count)
+        }
         let storesSet = observation.status == .ok || !contents.entries.isEmpty
         return PreparedObservation(observation: observation, contents: contents,
                                    setHashes: storesSet ? InstanceContent.setHashes(contents.entries) : nil)

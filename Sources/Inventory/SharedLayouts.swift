@@ -3,7 +3,8 @@ import Synchronization
 
 /// Member layouts shared by the result sets of a sweep. The hosts of a fleet return the same
 /// property lists, so each list's canonical order, volatile split and identity are worked out once
-/// per sweep rather than once per host × class.
+/// per sweep rather than once per host × class. It also remembers each class's last result size,
+/// so the next result set of the class reserves its buffers once.
 public final class SharedLayouts: Sendable {
     private struct Key: Hashable {
         let namespace: String
@@ -16,8 +17,21 @@ public final class SharedLayouts: Sendable {
     /// Enough for every class of a profile in several OS versions; past it, layouts are not kept.
     private static let capacity = 4096
     private let layouts = Mutex<[Key: MemberLayout]>([:])
+    /// The size of the last result set of each class (by "namespace:class").
+    private let sizes = Mutex<[String: (entries: Int, textBytes: Int)]>([:])
 
     public init() {}
+
+    /// How many instances and JSON bytes the last result set of a class held.
+    func lastSize(namespace: String, className: String) -> (entries: Int, textBytes: Int)? {
+        sizes.withLock { $0[namespace + ":" + className] }
+    }
+
+    func recordSize(namespace: String, className: String, entries: Int, textBytes: Int) {
+        sizes.withLock { sizes in
+            if sizes.count < Self.capacity { sizes[namespace + ":" + className] = (entries, textBytes) }
+        }
+    }
 
     /// The layout for the instance's property names, made with `make` the first time.
     func layout(for instance: CimInstanceJSON, make: () -> MemberLayout) -> MemberLayout {
