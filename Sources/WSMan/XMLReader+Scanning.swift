@@ -10,7 +10,7 @@ extension XMLReader {
 
     /// The end of the XML name starting at `start`.
     func scanName(from start: Int) -> NameScan {
-        let table = XMLCharacters.name
+        let table = nameBytes
         guard start < end else { return .needMore }
         var i = start
         let first = table[Int(base[i])]
@@ -58,7 +58,7 @@ extension XMLReader {
         }
         i += 1
         let valueStart = i
-        let table = XMLCharacters.attribute
+        let table = attributeBytes
         var decodes = false
         while true {
             while i < end, table[Int(base[i])] == 0 { i += 1 }
@@ -111,7 +111,7 @@ extension XMLReader {
     mutating func text() -> Event {
         let start = position
         var i = start
-        let table = XMLCharacters.text
+        let table = textBytes
         var decodes = false
         while true {
             while i < end, table[Int(base[i])] == 0 { i += 1 }

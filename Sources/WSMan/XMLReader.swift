@@ -55,6 +55,10 @@ struct XMLReader {
     var names = NameTable()
     var attributes: [Attribute] = []
     let maxAttributes: Int
+    // The byte tables, held here so the scanning loops do not go through a global's lazy initializer.
+    let textBytes = XMLCharacters.text
+    let attributeBytes = XMLCharacters.attribute
+    let nameBytes = XMLCharacters.name
 
     // The attached buffer.
     private(set) var base: UnsafePointer<UInt8> = XMLReader.noBytes
@@ -357,7 +361,7 @@ struct XMLReader {
         guard predicted >= 0 else { return nil }
         let length = names.length(predicted)
         guard start + length < end,
-              XMLCharacters.name[Int(base[start + length])] & (XMLCharacters.nameChar | XMLCharacters.nonASCII) == 0,
+              nameBytes[Int(base[start + length])] & (XMLCharacters.nameChar | XMLCharacters.nonASCII) == 0,
               names.equals(predicted, base + start, length) else { return nil }
         return predicted
     }
