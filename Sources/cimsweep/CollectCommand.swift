@@ -176,7 +176,7 @@ struct CollectCommand: AsyncParsableCommand {
     }
 
     private func openStore() throws -> SnapshotStore {
-        do { return try SnapshotStore(path: database.path, memoryMap: 0) } catch {
+        do { return try SnapshotStore(path: database.path, memoryMap: 0, pageCache: 16 << 20) } catch {
             CLIErrors.printError("\(error)")
             throw ExitCodes.failure
         }
