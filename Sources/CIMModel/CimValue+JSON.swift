@@ -47,6 +47,9 @@ public struct CimJSONWriter: Sendable, Hashable {
     /// Appends JSON text the caller has formed itself (punctuation, numbers, literals); it is not checked.
     public mutating func append(rawJSON text: String) { bytes.append(contentsOf: text.utf8) }
 
+    /// Appends a JSON literal the caller has formed itself (`null`, `true`); it is not checked.
+    public mutating func append(literal text: StaticString) { ascii(text) }
+
     /// Appends JSON bytes the caller has formed itself (a member key written earlier); not checked.
     public mutating func append(rawJSON json: [UInt8]) { bytes.append(contentsOf: json) }
 

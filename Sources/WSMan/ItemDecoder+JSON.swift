@@ -89,7 +89,7 @@ extension ItemDecoder {
                                       first: Int32, count: Int32, _ type: CimType?, to writer: inout CimJSONWriter) -> Bool {
         if count == 1, type?.isArray != true { return writeScalar(nodes, text, first, type?.scalar, to: &writer) }
         if count == 1, nodes[Int(first)].isNil {
-            writer.append(rawJSON: "null")
+            writer.append(literal: "null")
             return true
         }
         writer.append(byte: UInt8(ascii: "["))
@@ -110,7 +110,7 @@ extension ItemDecoder {
                                     _ index: Int32, _ scalar: CimType.Scalar?, to writer: inout CimJSONWriter) -> Bool {
         let node = nodes[Int(index)]
         if node.isNil {
-            writer.append(rawJSON: "null")
+            writer.append(literal: "null")
             return true
         }
         if node.hasChildren { return writeWrapped(nodes, text, index, to: &writer) }

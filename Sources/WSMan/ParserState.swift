@@ -221,7 +221,9 @@ struct ParserState {
             let attributeNS = attribute.namespace, attributeName = attribute.localName
             if attributeNS == NameTable.Known.xsi, attributeName == NameTable.Known.nil {
                 // The hot case (every null property): no String, no attribute record.
-                arena.nodes[Int(index)].isNil = bytes.elementsEqual("true".utf8) || bytes.elementsEqual("1".utf8)
+                arena.nodes[Int(index)].isNil = (bytes.count == 4 && bytes[0] == UInt8(ascii: "t") && bytes[1] == UInt8(ascii: "r")
+                                                 && bytes[2] == UInt8(ascii: "u") && bytes[3] == UInt8(ascii: "e"))
+                    || (bytes.count == 1 && bytes[0] == UInt8(ascii: "1"))
                 continue
             }
             let value = String(decoding: bytes, as: UTF8.self)
