@@ -33,15 +33,11 @@ public final class SnapshotStore: Sendable {
     /// Opens (or, unless `readOnly`, creates) a store, migrating it and refreshing the class views.
     /// - Throws: `StoreError`: `.notFound` when `readOnly` and there is no database, `.corrupt` when the
     ///   file is not a healthy SQLite database, `.schemaTooNew` when a newer cimsweep wrote it.
-    /// - Parameters:
-    ///   - memoryMap: bytes of the file SQLite may map. Diff reads contents at random and profits; a
-    ///     sweep mostly appends, and mapped pages it touches count as its resident memory, so the
-    ///     collector passes 0.
-    ///   - pageCache: bytes of SQLite page cache per connection. A sweep needs the content index
-    ///     (about 18 MB for 400,000 instances) hot; the collector passes 16 MB to keep its peak
-    ///     memory down, which measured no slower.
+    /// - Parameter memoryMap: bytes of the file SQLite may map. Diff reads contents at random and
+    ///   profits; a sweep mostly appends, and mapped pages it touches count as its resident memory, so
+    ///   the collector passes 0.
     public init(path: String, schemas: CimSchemaRegistry = .builtin, readOnly: Bool = false,
-                memoryMap: Int = 1 << 30, pageCache: Int = 32 << 20) throws(StoreError) {
+                memoryMap: Int = 1 << 30) throws(StoreError) {
         self.path = path
         self.schemas = schemas
         isReadOnly = readOnly
@@ -58,7 +54,7 @@ public final class SnapshotStore: Sendable {
             }
             // A larger page cache than SQLite's 2 MB default: diff reads contents at random across
             // a file of hundreds of MB, a sweep probes the content index.
-            try db.execute(sql: "PRAGMA mmap_size = \(memoryMap); PRAGMA cache_size = -\(pageCache >> 10)")
+            try db.execute(sql: "PRAGMA mmap_size = \(memoryMap); PRAGMA cache_size = -32768")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

@@ -181,7 +181,7 @@ struct CollectCommand: AsyncParsableCommand {
     }
 
     private func openStore() throws -> SnapshotStore {
-        do { return try SnapshotStore(path: database.path, memoryMap: 0, pageCache: 16 << 20) } catch {
+        do { return try SnapshotStore(path: database.path, memoryMap: 0) } catch {
             CLIErrors.printError("\(error)")
             throw ExitCodes.failure
         }
