@@ -1,5 +1,3 @@
-import Foundation
-
 /// Interns the names and namespace URIs a parse meets, so elements compare by small integers.
 ///
 /// Keyed by the UTF-8 bytes as they stand in the document: an open-addressing table of hashes in
