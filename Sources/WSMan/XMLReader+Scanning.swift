@@ -68,11 +68,9 @@ extension XMLReader {
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "'"):
                 i += 1
-            case UInt8(ascii: "&"):
-                switch reference(at: i) {
-                case .scalar(_, let length):
-                    decodes = true
-                    i += length
+            case UInt8(ascii: "&"), 0x80...:
+                switch stepOverReferenceOrUTF8(at: i, decodes: &decodes) {
+                case .end(let after): i = after
                 case .needMore: return .needMore
                 case .failed(let failure): return .failed(failure)
                 }
@@ -81,12 +79,6 @@ extension XMLReader {
             case 0x09, 0x0A, 0x0D:
                 decodes = true
                 i += 1
-            case 0x80...:
-                switch utf8(at: i) {
-                case .end(let after): i = after
-                case .needMore: return .needMore
-                case .failed(let failure): return .failed(failure)
-                }
             default:
                 return invalidCharacter(at: i)
             }
@@ -124,11 +116,9 @@ extension XMLReader {
                 scratch.removeAll()
                 decode(start..<i, references: true, spaces: false)
                 return .text(scratch.start, scratch.count)
-            case UInt8(ascii: "&"):
-                switch reference(at: i) {
-                case .scalar(_, let length):
-                    decodes = true
-                    i += length
+            case UInt8(ascii: "&"), 0x80...:
+                switch stepOverReferenceOrUTF8(at: i, decodes: &decodes) {
+                case .end(let after): i = after
                 case .needMore: return .needMore
                 case .failed(let failure): return .failed(failure)
                 }
@@ -145,15 +135,21 @@ extension XMLReader {
             case 0x0D:
                 decodes = true
                 i += 1
-            case 0x80...:
-                switch utf8(at: i) {
-                case .end(let after): i = after
-                case .needMore: return .needMore
-                case .failed(let failure): return .failed(failure)
-                }
             default:
                 return .failed(invalidCharacterFailure(at: i))
             }
+        }
+    }
+
+    /// Past a reference (setting `decodes`: the text must be decoded) or a multi-byte character at `i`.
+    func stepOverReferenceOrUTF8(at i: Int, decodes: inout Bool) -> Step {
+        guard base[i] == UInt8(ascii: "&") else { return utf8(at: i) }
+        switch reference(at: i) {
+        case .scalar(_, let length):
+            decodes = true
+            return .end(i + length)
+        case .needMore: return .needMore
+        case .failed(let failure): return .failed(failure)
         }
     }
 
