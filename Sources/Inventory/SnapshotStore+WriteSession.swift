@@ -17,14 +17,19 @@ extension SnapshotStore {
     public func withWriteSession<T>(_ body: (inout WriteSession) throws(StoreError) -> T) throws(StoreError) -> T {
         guard !isReadOnly else { throw StoreError(.invalidArgument, path: path, "writing results: the store was opened read-only") }
         let outcome: Result<T, StoreError> = pool.writeWithoutTransaction { db in
-            var session = WriteSession(store: self, db: db)
+            // Checkpoints run beside the session's transactions; without a second connection the
+            // writer makes its own, as every other writer does.
+            let checkpointer = try? WALCheckpointer(path: path, restartFrames: Self.walCheckpointFrames)
+            checkpointer?.attach(to: db)
+            var session = WriteSession(store: self, db: db, checkpointer: checkpointer)
             // Debian's SQLite zeroes every byte a B-tree page gives up (SECURE_DELETE), which a bulk
             // insert does all the time as the content index splits pages. Nothing is deleted here;
             // prune and the other writers keep the default.
             try? db.execute(sql: "PRAGMA secure_delete = OFF")
             defer {
                 session.rollbackIfOpen()
-                try? db.execute(sql: "PRAGMA secure_delete = ON")
+                try? db.execute(sql: "PRAGMA secure_delete = ON; PRAGMA wal_autocheckpoint = \(Self.walCheckpointFrames)")
+                checkpointer?.stop()
             }
             do throws(StoreError) { return .success(try body(&session)) } catch { return .failure(error) }
         }
@@ -105,14 +110,16 @@ extension SnapshotStore {
 public struct WriteSession {
     private let store: SnapshotStore
     private let db: Database
+    private let checkpointer: WALCheckpointer?
     /// Snapshots checked to be running in the open transaction.
     private var checked: Set<SnapshotID> = []
     /// Results added since the last commit.
     public private(set) var uncommitted = 0
 
-    init(store: SnapshotStore, db: Database) {
+    init(store: SnapshotStore, db: Database, checkpointer: WALCheckpointer?) {
         self.store = store
         self.db = db
+        self.checkpointer = checkpointer
     }
 
     /// True while a transaction is open.
@@ -147,6 +154,7 @@ public struct WriteSession {
         }
         checked.removeAll()
         uncommitted = 0
+        checkpointer?.committed()
     }
 
     mutating func rollbackIfOpen() {

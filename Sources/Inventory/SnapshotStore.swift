@@ -27,6 +27,9 @@ public final class SnapshotStore: Sendable {
     let pool: DatabasePool
     /// A connection opened SQLITE_OPEN_READONLY with `query_only`, for `readOnlyQuery` only.
     let queryConnection: DatabaseQueue
+    /// WAL frames (16 KB pages) between checkpoints: 64 MB.
+    static let walCheckpointFrames = 4096
+
     /// The `volatility_epoch` row of `schemas`' volatile properties (nil: read-only, never recorded).
     let volatilityEpoch: Int64?
 
@@ -50,7 +53,7 @@ public final class SnapshotStore: Sendable {
         configuration.publicStatementArguments = false
         configuration.prepareDatabase { db in
             if !db.configuration.readonly {
-                try db.execute(sql: "PRAGMA page_size = 16384; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 4096; PRAGMA journal_size_limit = 67108864")
+                try db.execute(sql: "PRAGMA page_size = 16384; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = \(Self.walCheckpointFrames); PRAGMA journal_size_limit = 67108864")
             }
             // A larger page cache than SQLite's 2 MB default: diff reads contents at random across
             // a file of hundreds of MB, a sweep probes the content index.
