@@ -28,8 +28,9 @@ extension SnapshotStore {
             try? db.execute(sql: "PRAGMA secure_delete = OFF")
             defer {
                 session.rollbackIfOpen()
-                try? db.execute(sql: "PRAGMA secure_delete = ON; PRAGMA wal_autocheckpoint = \(Self.walCheckpointFrames)")
+                checkpointer?.detach(from: db, autocheckpointFrames: Self.walCheckpointFrames)
                 checkpointer?.stop()
+                try? db.execute(sql: "PRAGMA secure_delete = ON")
             }
             do throws(StoreError) { return .success(try body(&session)) } catch { return .failure(error) }
         }

@@ -16,7 +16,7 @@ import GRDBSQLite
 /// let checkpointer = try WALCheckpointer(path: path, restartFrames: 4096)
 /// checkpointer.attach(to: writer)          // replaces the writer's automatic checkpoints
 /// // ... commit, then checkpointer.committed(), as often as you like ...
-/// try writer.execute(sql: "PRAGMA wal_autocheckpoint = 4096")   // detaches it again
+/// checkpointer.detach(from: writer, autocheckpointFrames: 4096)
 /// checkpointer.stop()
 /// ```
 final class WALCheckpointer: @unchecked Sendable {   // mutable state only under `condition`
@@ -46,8 +46,7 @@ final class WALCheckpointer: @unchecked Sendable {   // mutable state only under
     }
 
     /// Takes the place of `writer`'s automatic checkpoints (SQLite's WAL hook, which learns the WAL's
-    /// size at each commit), until `PRAGMA wal_autocheckpoint` sets them again. Keep `self` alive
-    /// until then.
+    /// size at each commit) until `detach`. Keep `self` alive until then.
     func attach(to writer: Database) {
         sqlite3_wal_hook(writer.sqliteConnection, { context, _, _, frames in
             let checkpointer = Unmanaged<WALCheckpointer>.fromOpaque(context!).takeUnretainedValue()
@@ -56,6 +55,11 @@ final class WALCheckpointer: @unchecked Sendable {   // mutable state only under
             checkpointer.condition.unlock()
             return SQLITE_OK
         }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    /// Gives `writer` back its own automatic checkpoints, every `autocheckpointFrames` frames.
+    func detach(from writer: Database, autocheckpointFrames: Int) {
+        sqlite3_wal_autocheckpoint(writer.sqliteConnection, Int32(autocheckpointFrames))
     }
 
     /// Tells the checkpointer a transaction committed. Returns at once unless the WAL has grown to

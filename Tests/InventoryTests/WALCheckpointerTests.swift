@@ -38,8 +38,9 @@ struct WALCheckpointerTests {
     @Test func theWALStartsOverOnceItHoldsRestartFrames() throws {
         let (path, writer) = try Self.writer()
         let checkpointer = try WALCheckpointer(path: path, restartFrames: 64)
-        try writer.writeWithoutTransaction { db in checkpointer.attach(to: db) }
+        writer.writeWithoutTransaction { db in checkpointer.attach(to: db) }
         try Self.commit(100, to: writer, telling: checkpointer)
+        writer.writeWithoutTransaction { db in checkpointer.detach(from: db, autocheckpointFrames: 0) }
         checkpointer.stop()
         // 100 commits wrote over 1,000 frames; the file is reused once 64 are in it and all copied.
         // The commit that takes it to 64 or more (12 frames each) waits; the next starts over.
@@ -59,8 +60,9 @@ struct WALCheckpointerTests {
     @Test func stopCopiesWhatTheLastCommitsLeft() throws {
         let (path, writer) = try Self.writer()
         let checkpointer = try WALCheckpointer(path: path, restartFrames: .max)
-        try writer.writeWithoutTransaction { db in checkpointer.attach(to: db) }
+        writer.writeWithoutTransaction { db in checkpointer.attach(to: db) }
         try Self.commit(5, to: writer, telling: checkpointer)
+        writer.writeWithoutTransaction { db in checkpointer.detach(from: db, autocheckpointFrames: 0) }
         checkpointer.stop()
         // Copied into the file: a copy of the file alone, without its WAL, holds all 50 rows.
         let copy = path + ".copy"
