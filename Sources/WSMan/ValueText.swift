@@ -68,17 +68,12 @@ enum ValueText {
     /// bytes `CimJSONWriter` would write for the value. nil otherwise (then parse and write it).
     static func canonicalInteger(_ text: UnsafeBufferPointer<UInt8>, _ range: IntegerRange) -> UnsafeBufferPointer<UInt8>? {
         let trimmed = trim(text)
-        guard let first = trimmed.first else { return nil }
-        let negative = first == UInt8(ascii: "-")
-        let digitsStart = negative ? 1 : 0
+        guard let first = trimmed.first, first != UInt8(ascii: "+") else { return nil }
+        let digitsStart = first == UInt8(ascii: "-") ? 1 : 0
+        // No leading zero, except "0" itself (so no "-0" either).
         guard digitsStart < trimmed.count, trimmed[digitsStart] != UInt8(ascii: "0") || trimmed.count == 1,
-              let magnitude = digits(UnsafeBufferPointer(rebasing: trimmed[digitsStart...]))
+              integer(trimmed, range) != nil
         else { return nil }
-        if negative {
-            guard range.signed, magnitude <= range.max + 1 else { return nil }
-        } else {
-            guard magnitude <= range.max else { return nil }
-        }
         return trimmed
     }
 

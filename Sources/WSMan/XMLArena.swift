@@ -80,22 +80,11 @@ struct XMLArena {
 
     /// The node's text without surrounding XML whitespace (pretty-printed fixtures, OMI padding).
     func trimmedText(_ index: Int32) -> String {
-        let (start, end) = trimmedRange(index)
+        let node = nodes[Int(index)]
         return text.withUnsafeBufferPointer { buffer in
-            String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
+            String(decoding: ValueText.trim(UnsafeBufferPointer(rebasing: buffer[Int(node.textStart)..<Int(node.textEnd)])), as: UTF8.self)
         }
     }
-
-    func trimmedRange(_ index: Int32) -> (Int, Int) {
-        let node = nodes[Int(index)]
-        var start = Int(node.textStart), end = Int(node.textEnd)
-        while start < end, Self.isSpace(text[start]) { start += 1 }
-        while end > start, Self.isSpace(text[end - 1]) { end -= 1 }
-        return (start, end)
-    }
-
-    @inline(__always)
-    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
 
     /// The children of a node, in order.
     func children(_ index: Int32) -> ChildSequence { ChildSequence(arena: self, first: nodes[Int(index)].firstChild) }
