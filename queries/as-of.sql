@@ -11,9 +11,11 @@ WITH chosen AS (
     ORDER BY o.snapshot_id DESC LIMIT 1
 )
 SELECT ch.snapshot_id, s.started_at, ch.class, c.identity,
-       json_extract(c.properties, '$."' || replace(:property, '"', '') || '"') AS value
+       json_extract(c.property_values,
+               '$[' || (l.positions ->> ('$."' || replace(:property, '"', '') || '"')) || ']') AS value
 FROM chosen ch
 JOIN snapshot s ON s.id = ch.snapshot_id
 JOIN content_member m ON m.set_id = ch.set_id
 JOIN instance_content c ON c.id = m.content_id
+JOIN property_layout l ON l.id = c.layout_id
 ORDER BY m.ordinal

@@ -8,11 +8,13 @@
 -- param: match text = null: only instances with this identity value, e.g. Spooler
 WITH history AS (
     SELECT o.snapshot_id, s.started_at, c.identity,
-           json_extract(c.properties, '$."' || replace(:property, '"', '') || '"') AS value
+           json_extract(c.property_values,
+               '$[' || (l.positions ->> ('$."' || replace(:property, '"', '') || '"')) || ']') AS value
     FROM observation o
     JOIN snapshot s ON s.id = o.snapshot_id
     JOIN content_member m ON m.set_id = o.set_id
     JOIN instance_content c ON c.id = m.content_id
+    JOIN property_layout l ON l.id = c.layout_id
     WHERE o.host = :host AND o.class = :class COLLATE NOCASE AND o.status = 'ok'
       AND (:match IS NULL OR EXISTS (SELECT 1 FROM json_each(c.identity) WHERE json_each.value = :match))
 )

@@ -1,4 +1,5 @@
 import CIMModel
+import Synchronization
 
 /// Turns the instances of a result set into `InstanceContent`s, keeping per class what does not
 /// change from one instance to the next: the schema, which members are volatile, their sorted order,
@@ -51,8 +52,8 @@ struct ContentEncoder {
             classes[index].layouts.insert(layout, at: 0)
             if classes[index].layouts.count > 8 { classes[index].layouts.removeLast() }
         }
-        contents.entries.append(InstanceContent(instance, classIndex: index, layout: layout, scratch: &scratch,
-                                                text: &contents.text))
+        contents.entries.append(InstanceContent(instance, classIndex: index, layoutIndex: contents.layoutIndex(layout),
+                                                layout: layout, scratch: &scratch, text: &contents.text))
     }
 
     /// The index of the instance's class in `classes` and `contents.classes` (the same order).
@@ -72,8 +73,9 @@ struct ContentEncoder {
     }
 }
 
-/// How instances with one list of property names are hashed: the members in canonical (UTF-8 byte)
-/// order, split into non-volatile and volatile, and the identity's members.
+/// How instances with one list of property names are hashed and stored: the members in canonical
+/// (UTF-8 byte) order, split into non-volatile and volatile, the identity's members, and the names'
+/// positions, which the store keeps once per layout rather than once per instance.
 struct MemberLayout: Sendable {
     struct IdentityMember: Sendable {
         /// `"Name":` as JSON bytes, in the identity's spelling.
@@ -91,6 +93,13 @@ struct MemberLayout: Sendable {
     let sortedVolatile: [Int]
     /// Sorted by name; nil when the instance is its own identity.
     let identity: [IdentityMember]?
+    /// The property names with their positions in wire order, as the store keeps them:
+    /// `{"Name":0,"ProcessId":1}`. An instance's stored values are a JSON array in that order.
+    let positions: [UInt8]
+    /// Tells layouts apart cheaply (unique in the process).
+    let serial: Int
+
+    private static let serials = Atomic<Int>(0)
 
     init(_ instance: CimInstanceJSON, schema: CimClassSchema?, volatile: inout VolatileNames) {
         let names = instance.names
@@ -111,6 +120,16 @@ struct MemberLayout: Sendable {
         }
         sortedStable = stable
         sortedVolatile = volatileMembers
+
+        var positions: [UInt8] = [UInt8(ascii: "{")]
+        for (position, member) in instance.members.enumerated() {
+            if position > 0 { positions.append(UInt8(ascii: ",")) }
+            positions.append(contentsOf: instance.object[member.start..<member.valueStart])   // `"Name":`
+            positions.append(contentsOf: String(position).utf8)
+        }
+        positions.append(UInt8(ascii: "}"))
+        self.positions = positions
+        serial = Self.serials.add(1, ordering: .relaxed).newValue
 
         let identityNames = InstanceContent.identityNames(schema: schema, keyNames: instance.keyNames)
         identity = identityNames.map { identityNames in

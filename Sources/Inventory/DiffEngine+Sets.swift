@@ -84,10 +84,10 @@ extension DiffEngine {
     /// The stored contents with these ids, in the same order, read in place in one query (ids as a
     /// JSON array for `json_each`, so the statement is prepared once).
     /// - Throws: `StoreError` `.corrupt` when an id has no content.
-    func contents(_ ids: [Int64]) throws -> [StoredContent] {
+    mutating func contents(_ ids: [Int64]) throws -> [StoredContent] {
         guard !ids.isEmpty else { return [] }
         let statement = try db.cachedStatement(sql: """
-            SELECT id, namespace, class, identity, stable_hash, epoch, properties FROM instance_content
+            SELECT id, namespace, class, identity, stable_hash, epoch, layout_id, property_values FROM instance_content
             WHERE id IN (SELECT value FROM json_each(?))
             """)
         let rows = try Row.fetchCursor(statement, arguments: ["[" + ids.map(String.init).joined(separator: ",") + "]"])
@@ -97,7 +97,9 @@ extension DiffEngine {
             let id = column.int64(0)
             byID[id] = StoredContent(id: id, key: ClassKey(namespace: column.text(1) ?? "", className: column.text(2) ?? ""),
                                      identity: column.text(3), stable: Stable(column, hash: 4, epoch: 5),
-                                     properties: column.bytes(6))
+                                     properties: try column.withBytes(7) { values in
+                                         try storedProperties.object(values, layoutID: column.int64(6), contentID: id, db)
+                                     })
         }
         return try ids.map { id throws(StoreError) in
             guard let content = byID[id] else {

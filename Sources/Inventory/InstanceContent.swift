@@ -6,8 +6,9 @@ import Foundation
 /// identity, so equal instances (from any host or sweep) are stored once, and a "stable" address
 /// that leaves volatile properties out, so diff can skip instances whose only changes are volatile.
 ///
-/// Each property is encoded once (`"name":value`, canonical value form); the stored JSON, the
-/// identity and both hashes are assembled from those bytes. Hashed forms (v2):
+/// Each property is encoded once (`"name":value`, canonical value form); the stored values, the
+/// identity and both hashes are assembled from those bytes. The store keeps the values alone (a JSON
+/// array) and the names once per layout, so hashes do not depend on that form. Hashed forms (v2):
 /// - stable = `{"class":C,"namespace":N,"properties":{non-volatile members sorted by name}}`
 /// - S = SHA-256(stable ‖ "\n" ‖ identity); `stableHash` = its first 16 bytes
 /// - `hash` = SHA-256(S ‖ "\n" ‖ `{volatile members sorted}`): the members are hashed once
@@ -25,8 +26,10 @@ struct InstanceContent: Sendable {
     var stableHash: InlineDigest
     /// Index of the class in `EncodedContents.classes`.
     var classIndex: Int
-    /// The properties as one JSON object, in wire order, as stored: a range of `EncodedContents.text`.
-    var properties: Range<Int>
+    /// Index of the layout (property names) in `EncodedContents.layouts`.
+    var layoutIndex: Int
+    /// The property values as one JSON array, in wire order, as stored: a range of `EncodedContents.text`.
+    var values: Range<Int>
     /// Canonical JSON object of the identity properties (`{"CreationDate":…,"Handle":"4"}`); `{}` for a
     /// singleton; nil when the class has no schema and the instance no key names (the whole instance
     /// is then its identity). A range of `EncodedContents.text`.
@@ -43,9 +46,10 @@ struct InstanceContent: Sendable {
     }
 
     /// Encodes `instance`, appending its JSON texts to `text`.
-    init(_ instance: CimInstanceJSON, classIndex: Int, layout: MemberLayout, scratch: inout ContentScratch,
-         text: inout [UInt8]) {
+    init(_ instance: CimInstanceJSON, classIndex: Int, layoutIndex: Int, layout: MemberLayout,
+         scratch: inout ContentScratch, text: inout [UInt8]) {
         self.classIndex = classIndex
+        self.layoutIndex = layoutIndex
         // The scratch buffers are moved out (not copied) so that writing to them never copies them,
         // and moved back at the end.
         var stable = scratch.stable, volatileBytes = scratch.volatile
@@ -53,12 +57,17 @@ struct InstanceContent: Sendable {
         let members = instance.members
         stable.removeAll(keepingCapacity: true)
         volatileBytes.removeAll(keepingCapacity: true)
-        let propertiesStart = text.count
-        text.append(contentsOf: instance.object)
-        properties = propertiesStart..<text.count
-        // The identity's bytes follow the properties in `text`.
-        let identityStart = text.count
+        let valuesStart = text.count
+        var identityStart = valuesStart
         instance.object.withUnsafeBufferPointer { wire in
+            text.append(UInt8(ascii: "["))
+            for (position, member) in members.enumerated() {
+                if position > 0 { text.append(UInt8(ascii: ",")) }
+                text.append(contentsOf: UnsafeBufferPointer(rebasing: wire[member.valueStart..<member.end]))
+            }
+            text.append(UInt8(ascii: "]"))
+            // The identity's bytes follow the values in `text`.
+            identityStart = text.count
             stable.append(contentsOf: layout.stableHeader)
             Self.appendObjectBody(layout.sortedStable, of: members, from: wire, to: &stable)
             stable.append(contentsOf: "}}".utf8)
@@ -80,6 +89,7 @@ struct InstanceContent: Sendable {
                 text.append(UInt8(ascii: "}"))
             }
         }
+        values = valuesStart..<identityStart
         identity = layout.identity == nil ? nil : identityStart..<text.count
 
         var stableHasher = SHA256()

@@ -42,15 +42,39 @@ struct JSONMembers {
         }
     }
 
+    /// The elements of the JSON array in `bytes`, as byte ranges; nil when it is not one array.
+    static func elements(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
+        var elements: [Range<Int>] = []
+        var index = skipSpace(bytes, from: 0)
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { return nil }
+        index = skipSpace(bytes, from: index + 1)
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            return skipSpace(bytes, from: index + 1) == bytes.count ? elements : nil
+        }
+        while true {
+            guard let end = valueEnd(bytes, from: index) else { return nil }
+            elements.append(index..<end)
+            index = skipSpace(bytes, from: end)
+            guard index < bytes.count else { return nil }
+            if bytes[index] == UInt8(ascii: ",") { index = skipSpace(bytes, from: index + 1); continue }
+            guard bytes[index] == UInt8(ascii: "]") else { return nil }
+            return skipSpace(bytes, from: index + 1) == bytes.count ? elements : nil
+        }
+    }
+
+    private static func skipSpace(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+            index += 1
+        }
+        return index
+    }
+
     /// The members of the object in `bytes`, or nil when it is not one JSON object.
     private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> [Member]? {
         var members: [Member] = []
         var index = 0
-        func skipWhitespace() {
-            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
-                index += 1
-            }
-        }
+        func skipWhitespace() { index = skipSpace(bytes, from: index) }
         skipWhitespace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
         index += 1

@@ -52,10 +52,19 @@ public struct ResultSetEncoder: Sendable {
 /// The encoded instances of one result set: fixed-size entries whose JSON texts share one buffer.
 struct EncodedContents: Sendable {
     var entries: [InstanceContent] = []
-    /// Every entry's properties and identity JSON, back to back.
+    /// Every entry's property values and identity JSON, back to back.
     var text: [UInt8] = []
     /// The (namespace, class) pairs entries refer to by index.
     var classes: [(namespace: String, className: String)] = []
+    /// The layouts entries refer to by index: `MemberLayout.serial` and `positions`.
+    var layouts: [(serial: Int, positions: [UInt8])] = []
+
+    /// The index of `layout` in `layouts`, added when new. A result set has one or a few.
+    mutating func layoutIndex(_ layout: MemberLayout) -> Int {
+        if let index = layouts.lastIndex(where: { $0.serial == layout.serial }) { return index }
+        layouts.append((layout.serial, layout.positions))
+        return layouts.count - 1
+    }
 }
 
 /// A host × class encoded and hashed, ready for `SnapshotStore.commit`.

@@ -140,6 +140,7 @@ struct DiffEngine {
     let options: DiffOptions
     let classFilter: Set<String>
     var schemaCache: [ClassKey: CimClassSchema?] = [:]
+    var storedProperties = StoredProperties()
     var volatileCache: [ClassKey: VolatileNames] = [:]
 
     init(db: Database, store: SnapshotStore, options: DiffOptions) {

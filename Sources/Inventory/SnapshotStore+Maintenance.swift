@@ -53,7 +53,11 @@ extension SnapshotStore {
                 DELETE FROM content_member WHERE set_id NOT IN (SELECT id FROM content_set);
                 DELETE FROM instance_content WHERE id NOT IN (SELECT content_id FROM content_member);
                 """)
-            return db.changesCount
+            let contentsRemoved = db.changesCount
+            if contentsRemoved > 0 {
+                try db.execute(sql: "DELETE FROM property_layout WHERE id NOT IN (SELECT layout_id FROM instance_content WHERE layout_id IS NOT NULL)")
+            }
+            return contentsRemoved
         }
         do {
             try pool.writeWithoutTransaction { db in

@@ -64,15 +64,26 @@ extension SnapshotStore {
     public func instances(snapshot id: SnapshotID, host: String, namespace: String,
                           className: String) throws(StoreError) -> [CimInstance] {
         let rows = try read("reading instances") { db in
-            try Row.fetchAll(db, sql: """
-                SELECT c.namespace, c.class, c.identity, c.properties FROM observation o
+            var stored = StoredProperties()
+            let statement = try db.cachedStatement(sql: """
+                SELECT c.namespace, c.class, c.identity, c.id, c.layout_id, c.property_values FROM observation o
                 JOIN content_member m ON m.set_id = o.set_id JOIN instance_content c ON c.id = m.content_id
                 WHERE o.snapshot_id = ? AND o.host = ? AND o.namespace = ? AND o.class = ? ORDER BY m.ordinal
-                """, arguments: [id.rawValue, host, namespace, className])
+                """)
+            let cursor = try Row.fetchCursor(statement, arguments: [id.rawValue, host, namespace, className])
+            let column = SQLiteColumns(statement)
+            var rows: [(namespace: String, className: String, identity: String?, properties: String)] = []
+            while try cursor.next() != nil {
+                let object = try column.withBytes(5) { values in
+                    try stored.object(values, layoutID: column.int64(4), contentID: column.int64(3), db)
+                }
+                rows.append((column.text(0) ?? "", column.text(1) ?? "", column.text(2), String(decoding: object, as: UTF8.self)))
+            }
+            return rows
         }
         return try rows.map { row throws(StoreError) in
-            try decodeInstance(namespace: row["namespace"], className: row["class"], identity: row["identity"],
-                               properties: row["properties"], host: host)
+            try decodeInstance(namespace: row.namespace, className: row.className, identity: row.identity,
+                               properties: row.properties, host: host)
         }
     }
 

@@ -69,6 +69,30 @@ extension SnapshotStore {
                     SELECT id FROM snapshot WHERE status IN ('complete', 'partial') ORDER BY id DESC LIMIT 1;
                 """)
         }
+        migrator.registerMigration("v2: property values with shared layouts") { db in
+            // The class views read the old column: drop them, and `refreshClassViews` makes them again.
+            let views = try String.fetchOne(db, sql: "SELECT value FROM store_meta WHERE key = 'views.names'") ?? ""
+            for name in views.split(separator: "\n") {
+                try db.execute(sql: "DROP VIEW IF EXISTS \(String(name).quotedDatabaseIdentifier)")
+            }
+            try db.execute(sql: """
+                DELETE FROM store_meta WHERE key IN ('views.fingerprint', 'views.names');
+                CREATE TABLE property_layout (
+                    id INTEGER PRIMARY KEY,
+                    positions TEXT NOT NULL UNIQUE
+                );
+                ALTER TABLE instance_content ADD COLUMN layout_id INTEGER REFERENCES property_layout(id);
+                """)
+            try PropertyLayout.convertStoredObjects(db)
+            try db.execute(sql: """
+                ALTER TABLE instance_content RENAME COLUMN properties TO property_values;
+                CREATE VIEW instance_properties AS
+                    SELECT c.id, c.namespace, c.class, c.identity,
+                        (SELECT json_group_object(p.key, c.property_values -> ('$[' || p.value || ']'))
+                         FROM json_each(l.positions) p) AS properties
+                    FROM instance_content c JOIN property_layout l ON l.id = c.layout_id;
+                """)
+        }
         return migrator
     }
 
@@ -86,7 +110,7 @@ extension SnapshotStore {
             if readOnly {
                 let complete = try pool.read { db in try migrator.hasCompletedMigrations(db) }
                 guard complete else {
-                    throw StoreError(.invalidArgument, path: path, "the database needs migrating; open it once read-write (e.g. `cimsweep snapshots`)")
+                    throw StoreError(.invalidArgument, path: path, "the database needs migrating, and another process is doing it; try again")
                 }
                 return try pool.read { db in
                     try Int64.fetchOne(db, sql: "SELECT id FROM volatility_epoch WHERE signature = ?", arguments: [signature])
@@ -100,6 +124,29 @@ extension SnapshotStore {
             }
         } catch {
             throw StoreError.wrapping(error, path: path, during: "opening the database")
+        }
+    }
+
+    /// Migrates the database at `path` when an older cimsweep wrote it (it lacks some of `migrator`'s
+    /// migrations), with a read-write store opened for that alone.
+    static func migrateIfOlder(path: String, schemas: CimSchemaRegistry) throws(StoreError) {
+        let pending: Bool
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            pending = try queue.read { db in
+                try !migrator.hasBeenSuperseded(db) && !migrator.hasCompletedMigrations(db)
+            }
+        } catch {
+            throw StoreError.wrapping(error, path: path, during: "opening the database")
+        }
+        guard pending else { return }
+        do {
+            _ = try SnapshotStore(path: path, schemas: schemas, readOnly: false, memoryMap: 0)
+        } catch where error.kind == .notReadOnly || error.kind == .io {
+            throw StoreError(.invalidArgument, path: path,
+                             "an older cimsweep wrote this database; it must be migrated once, which needs write access (\(error.detail))")
         }
     }
 
@@ -145,7 +192,8 @@ extension SnapshotStore {
     /// name clashes with a meta column gets a trailing `_`.
     static func classViews(_ schemas: CimSchemaRegistry) -> [(name: String, sql: String)] {
         var used = Set<String>(["snapshot", "snapshot_host", "instance_content", "volatility_epoch", "content_set", "content_member",
-                                "observation", "store_meta", "latest_snapshot", "grdb_migrations"])
+                                "observation", "store_meta", "latest_snapshot", "grdb_migrations", "property_layout",
+                                "instance_properties"])
         var views: [(name: String, sql: String)] = []
         for schema in schemas.all {
             var name = schema.className
@@ -155,17 +203,18 @@ extension SnapshotStore {
                            "(o.snapshot_id = (SELECT id FROM latest_snapshot)) AS latest"]
             for property in schema.properties {
                 let label = property.name.replacingOccurrences(of: "\"", with: "\\\"")
-                let pathLiteral = ("$.\"" + label + "\"").quotedSQLLiteral
+                // The value's path in the values array, from the name's position in the layout.
+                let path = "('$[' || (l.positions ->> \(("$.\"" + label + "\"").quotedSQLLiteral)) || ']')"
                 let expression: String
                 let type = property.type
                 if type.isArray || type.scalar == .reference || type.scalar == .instance {
-                    expression = "c.properties -> \(pathLiteral)"
+                    expression = "c.property_values -> \(path)"
                 } else if type.scalar.isInteger {
-                    expression = "CAST(c.properties ->> \(pathLiteral) AS INTEGER)"
+                    expression = "CAST(c.property_values ->> \(path) AS INTEGER)"
                 } else if type.scalar == .boolean || type.scalar == .real32 || type.scalar == .real64 {
-                    expression = "c.properties ->> \(pathLiteral)"
+                    expression = "c.property_values ->> \(path)"
                 } else {
-                    expression = "CAST(c.properties ->> \(pathLiteral) AS TEXT)"
+                    expression = "CAST(c.property_values ->> \(path) AS TEXT)"
                 }
                 let clashes = viewMetaColumns.contains(property.name.lowercased())
                 columns.append("\(expression) AS \((clashes ? property.name + "_" : property.name).quotedDatabaseIdentifier)")
@@ -173,7 +222,7 @@ extension SnapshotStore {
             let sql = """
                 CREATE VIEW \(name.quotedDatabaseIdentifier) AS SELECT \(columns.joined(separator: ", "))
                 FROM observation o JOIN content_member m ON m.set_id = o.set_id
-                JOIN instance_content c ON c.id = m.content_id
+                JOIN instance_content c ON c.id = m.content_id JOIN property_layout l ON l.id = c.layout_id
                 WHERE o.status = 'ok' AND o.namespace = \(schema.namespace.quotedSQLLiteral)
                 AND o.class = \(schema.className.quotedSQLLiteral)
                 """

@@ -74,11 +74,12 @@ extension SnapshotStore {
         try db.cachedStatement(sql: "INSERT INTO content_set (hash, stable_hash, epoch, instance_count) VALUES (?, ?, ?, ?)")
             .execute(arguments: [hashes.hash, hashes.stableHash, epoch, contents.entries.count])
         let setID = db.lastInsertedRowID
+        let layoutIDs = try contents.layouts.map { layout in try Self.layoutID(db, positions: layout.positions) }
         // Insert first: in a changed set most contents are new, and a new row then costs one index
         // descent instead of a failed lookup and an insert.
         let insert = SQLiteInsert(try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO instance_content (hash, stable_hash, epoch, namespace, class, identity, properties)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO instance_content (hash, stable_hash, epoch, namespace, class, identity, layout_id,
+                property_values) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """), db)
         let find = try db.cachedStatement(sql: "SELECT id FROM instance_content WHERE hash = ?")
         let member = SQLiteInsert(try db.cachedStatement(sql: "INSERT INTO content_member (set_id, ordinal, content_id) VALUES (?, ?, ?)"), db)
@@ -91,7 +92,8 @@ extension SnapshotStore {
                 insert.bind(4, namespace)
                 insert.bind(5, className)
                 insert.bind(6, text: content.identity.map { UnsafeBufferPointer(rebasing: text[$0]) })
-                insert.bind(7, text: UnsafeBufferPointer(rebasing: text[content.properties]))
+                insert.bind(7, layoutIDs[content.layoutIndex])
+                insert.bind(8, text: UnsafeBufferPointer(rebasing: text[content.values]))
                 try insert.run()
                 let contentID = db.changesCount == 1 ? db.lastInsertedRowID
                     : try Int64.fetchOne(find, arguments: [content.hash.data])
@@ -102,6 +104,17 @@ extension SnapshotStore {
             }
         }
         return setID
+    }
+
+    /// The id of the property layout with these names and positions, stored when new.
+    private static func layoutID(_ db: Database, positions: [UInt8]) throws -> Int64 {
+        let text = String(decoding: positions, as: UTF8.self)
+        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM property_layout WHERE positions = ?"),
+                                       arguments: [text]) {
+            return id
+        }
+        try db.cachedStatement(sql: "INSERT INTO property_layout (positions) VALUES (?)").execute(arguments: [text])
+        return db.lastInsertedRowID
     }
 }
 

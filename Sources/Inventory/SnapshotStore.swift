@@ -33,9 +33,12 @@ public final class SnapshotStore: Sendable {
     /// The `volatility_epoch` row of `schemas`' volatile properties (nil: read-only, never recorded).
     let volatilityEpoch: Int64?
 
-    /// Opens (or, unless `readOnly`, creates) a store, migrating it and refreshing the class views.
+    /// Opens (or, unless `readOnly`, creates) a store, migrating it and refreshing the class views. A
+    /// database an older cimsweep wrote is migrated even when `readOnly` (once, opened read-write
+    /// for that), so that upgrading cimsweep never leaves diff and query refusing it.
     /// - Throws: `StoreError`: `.notFound` when `readOnly` and there is no database, `.corrupt` when the
-    ///   file is not a healthy SQLite database, `.schemaTooNew` when a newer cimsweep wrote it.
+    ///   file is not a healthy SQLite database, `.schemaTooNew` when a newer cimsweep wrote it,
+    ///   `.invalidArgument` when an older cimsweep's database cannot be written to migrate it.
     /// - Parameter memoryMap: bytes of the file SQLite may map. Diff reads contents at random and
     ///   profits; a sweep mostly appends, and mapped pages it touches count as its resident memory, so
     ///   the collector passes 0.
@@ -47,6 +50,7 @@ public final class SnapshotStore: Sendable {
         if readOnly, !FileManager.default.fileExists(atPath: path) {
             throw StoreError(.notFound, path: path, "no database here; run `cimsweep collect --db \(path)` first")
         }
+        if readOnly { try Self.migrateIfOlder(path: path, schemas: schemas) }
         var configuration = Configuration()
         configuration.readonly = readOnly
         configuration.busyMode = .timeout(10)

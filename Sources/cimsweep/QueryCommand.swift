@@ -12,8 +12,10 @@ struct QueryCommand: ParsableCommand {
         --queries-dir. Parameters are bound, never spliced into the SQL: --param NAME=VALUE, where a
         snapshot parameter takes an id, @latest, @prev, @latest~N or a time. With --sql, values that
         read as numbers bind as numbers and @… references as snapshot ids. Tables: snapshot,
-        observation, instance_content, content_member, content_set, and one view per class
-        (Win32_Service, Win32_Process, …) with snapshot_id, host, latest and typed property columns.
+        observation, instance_content (values; names in property_layout), instance_properties (a
+        view: each instance's properties as a JSON object), content_member, content_set, and one
+        view per class (Win32_Service, Win32_Process, …) with snapshot_id, host, latest and typed
+        property columns.
         Examples:
           cimsweep query --list
           cimsweep query services-changed --param from=@latest~3

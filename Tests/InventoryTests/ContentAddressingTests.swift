@@ -38,9 +38,16 @@ struct ContentAddressingTests {
         ], at: 100)
         #expect(try Self.count(test.store, "SELECT COUNT(*) FROM instance_content") == 2)
         #expect(try Self.count(test.store, "SELECT COUNT(*) FROM content_set") == 2)
-        // The stored JSON keeps the wire order of the host that stored it first, with canonical values.
-        let stored = try test.store.readOnlyQuery(sql: "SELECT properties FROM instance_content ORDER BY id LIMIT 1")
-        #expect(stored.rows.first?.first == .text(#"{"Name":"Spooler","State":"Running","StartMode":"Auto"}"#))
+        // The stored values keep the wire order of the host that stored them first, in canonical form;
+        // the names are stored once, in the layout, which both contents share.
+        let stored = try test.store.readOnlyQuery(sql: """
+            SELECT c.property_values, l.positions FROM instance_content c JOIN property_layout l ON l.id = c.layout_id
+            ORDER BY c.id LIMIT 1
+            """)
+        #expect(stored.rows.first == [.text(#"["Spooler","Running","Auto"]"#), .text(#"{"Name":0,"State":1,"StartMode":2}"#)])
+        #expect(try Self.count(test.store, "SELECT COUNT(DISTINCT layout_id) FROM instance_content") == 1)
+        let object = try test.store.readOnlyQuery(sql: "SELECT properties FROM instance_properties ORDER BY id LIMIT 1")
+        #expect(object.rows.first?.first == .text(#"{"Name":"Spooler","State":"Running","StartMode":"Auto"}"#))
     }
 
     @Test func volatileValuesChangeTheAddressButNotTheStableOne() throws {
@@ -105,7 +112,8 @@ struct ContentAddressingTests {
             }
             try test.store.commit(batch)
             return try test.store.readOnlyQuery(sql: """
-                SELECT hex(hash), hex(stable_hash), identity, properties FROM instance_content ORDER BY hash
+                SELECT hex(c.hash), hex(c.stable_hash), c.identity, p.properties FROM instance_content c JOIN instance_properties p USING (id)
+                ORDER BY c.hash
                 """).rows
         }
         let own = try stored(sharing: nil)

@@ -157,6 +157,8 @@ struct SnapshotStoreTests {
         #expect(check.rows == [[.text("ok")]])
         let byDate = try test.store.prune(keep: nil, olderThan: .at(5000), vacuum: false)
         #expect(byDate.removed == [ids[2]])
+        let layouts = try test.store.readOnlyQuery(sql: "SELECT COUNT(*) FROM property_layout")
+        #expect(layouts.rows == [[.integer(0)]], "no content is left, so no layout is")
         #expect(throws: StoreError.self) { try test.store.prune(keep: nil, olderThan: nil, vacuum: false) }
     }
 }

@@ -48,11 +48,13 @@ WITH chosen AS (
     ORDER BY o.snapshot_id DESC LIMIT 1
 )
 SELECT ch.snapshot_id, s.started_at, ch.class, c.identity,
-       json_extract(c.properties, '$."' || replace(:property, '"', '') || '"') AS value
+       json_extract(c.property_values,
+               '$[' || (l.positions ->> ('$."' || replace(:property, '"', '') || '"')) || ']') AS value
 FROM chosen ch
 JOIN snapshot s ON s.id = ch.snapshot_id
 JOIN content_member m ON m.set_id = ch.set_id
 JOIN instance_content c ON c.id = m.content_id
+JOIN property_layout l ON l.id = c.layout_id
 ORDER BY m.ordinal
 
 """#),
@@ -218,11 +220,13 @@ ORDER BY Hosts DESC, Version, BuildNumber
 -- param: match text = null: only instances with this identity value, e.g. Spooler
 WITH history AS (
     SELECT o.snapshot_id, s.started_at, c.identity,
-           json_extract(c.properties, '$."' || replace(:property, '"', '') || '"') AS value
+           json_extract(c.property_values,
+               '$[' || (l.positions ->> ('$."' || replace(:property, '"', '') || '"')) || ']') AS value
     FROM observation o
     JOIN snapshot s ON s.id = o.snapshot_id
     JOIN content_member m ON m.set_id = o.set_id
     JOIN instance_content c ON c.id = m.content_id
+    JOIN property_layout l ON l.id = c.layout_id
     WHERE o.host = :host AND o.class = :class COLLATE NOCASE AND o.status = 'ok'
       AND (:match IS NULL OR EXISTS (SELECT 1 FROM json_each(c.identity) WHERE json_each.value = :match))
 )
