@@ -1,4 +1,5 @@
 import CIMModel
+import NIOCore
 
 /// Get, Enumerate and Pull ([DSP0226] 7.3 and 8.2–8.4, [MS-WSMV] 3.1.4.1.16 for OptimizeEnumeration).
 extension HostService {
@@ -26,7 +27,7 @@ extension HostService {
         return .success(list)
     }
 
-    func get(_ request: SoapRequest, runtime: inout Runtime) -> Result<[UInt8], SimulatedFault> {
+    func get(_ request: SoapRequest, runtime: inout Runtime) -> Result<ByteBuffer, SimulatedFault> {
         guard let resource = resolve(request.resourceURI), resource.className != "*" else { return .failure(.resourceNotFound()) }
         let list: [CimInstance]
         switch lookup(resource.className, namespace: resource.namespace, state: runtime.state, viaWQL: false) {
@@ -42,12 +43,13 @@ extension HostService {
             selectors.allSatisfy { instance[$0.name]?.lexicalForm?.lowercased() == $0.value.lowercased() }
         }) else { return .failure(.invalidSelectors(missing: false)) }
         let body = ResponseRenderer.item(match, form: .typed, schemas: runtime.state.schemas)
-        return .success(Array(ResponseRenderer.envelope(action: WSManAction.get.responseAction, relatesTo: request.messageID,
-                                                        messageID: newID(&runtime), namespaces: ResponseRenderer.transferNamespaces, body: body).utf8))
+        return .success(ByteBuffer(string: ResponseRenderer.envelope(action: WSManAction.get.responseAction, relatesTo: request.messageID,
+                                                                     messageID: newID(&runtime), namespaces: ResponseRenderer.transferNamespaces,
+                                                                     body: body)))
     }
 
     func enumerate(_ request: SoapRequest, _ body: SoapRequest.EnumerateBody, user: String, limit: Int,
-                   runtime: inout Runtime) -> Result<[UInt8], SimulatedFault> {
+                   runtime: inout Runtime) -> Result<ByteBuffer, SimulatedFault> {
         guard let resource = resolve(request.resourceURI) else { return .failure(.resourceNotFound()) }
         var className = resource.className
         var query: WQLQuery?
@@ -110,13 +112,13 @@ extension HostService {
         let (head, tail) = ResponseRenderer.envelopeParts(action: WSManAction.enumerate.responseAction, relatesTo: request.messageID,
                                                           messageID: newID(&runtime), namespaces: ResponseRenderer.enumerationNamespaces)
         let opening = head + "<n:EnumerateResponse><n:EnumerationContext>\(finished ? "" : contextID)</n:EnumerationContext>"
-        guard let batch else { return .success(Array((opening + "</n:EnumerateResponse>" + tail).utf8)) }
+        guard let batch else { return .success(ByteBuffer(string: opening + "</n:EnumerateResponse>" + tail)) }
         return .success(Self.assemble(opening + "<w:Items>", batch,
                                       "</w:Items>" + (finished ? "<w:EndOfSequence/>" : "") + "</n:EnumerateResponse>" + tail))
     }
 
     func pull(_ request: SoapRequest, context id: String, maxElements: Int, limit: Int,
-              runtime: inout Runtime) -> Result<[UInt8], SimulatedFault> {
+              runtime: inout Runtime) -> Result<ByteBuffer, SimulatedFault> {
         let now = settings.clock.now()
         guard var context = runtime.contexts[id] else { return .failure(.invalidEnumerationContext()) }
         context.pulls += 1
@@ -157,14 +159,14 @@ extension HostService {
         return .success(taken)
     }
 
-    /// Joins pre-rendered items between two envelope fragments with one allocation (no re-encoding).
-    static func assemble(_ opening: String, _ items: ArraySlice<[UInt8]>, _ closing: String) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(opening.utf8.count + closing.utf8.count + items.reduce(0) { $0 + $1.count })
-        bytes.append(contentsOf: opening.utf8)
-        for item in items { bytes.append(contentsOf: item) }
-        bytes.append(contentsOf: closing.utf8)
-        return bytes
+    /// Joins pre-rendered items between two envelope fragments in one buffer, the one the handler
+    /// writes to the socket: each item is copied once (no re-encoding).
+    static func assemble(_ opening: String, _ items: ArraySlice<[UInt8]>, _ closing: String) -> ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: opening.utf8.count + closing.utf8.count + items.reduce(0) { $0 + $1.count })
+        buffer.writeString(opening)
+        for item in items { buffer.writeBytes(item) }
+        buffer.writeString(closing)
+        return buffer
     }
 
     /// Items rendered once per host state and form, then served from memory until the next tick.

@@ -1,5 +1,6 @@
 import CIMModel
 import Foundation
+import NIOCore
 import Synchronization
 
 /// One simulated Windows host's WS-Management service: authentication, the operations, enumeration
@@ -81,7 +82,7 @@ final class HostService: Sendable {
         do { request = try SoapRequest.parse(body) } catch {
             if user == nil || settings.fault == .auth { event.outcome = .unauthorized; return (unauthorized(), nil, event) }
             event.outcome = .badRequest
-            return (SimulatorReply(status: 400, headers: [("Content-Type", "text/plain")], body: Array("\(error)\n".utf8)), nil, event)
+            return (SimulatorReply(status: 400, headers: [("Content-Type", "text/plain")], body: ByteBuffer(string: "\(error)\n")), nil, event)
         }
         event.operation = Self.operation(of: request)
         event.resourceURI = request.resourceURI
@@ -147,10 +148,12 @@ final class HostService: Sendable {
     private func applyTransportFault(to reply: inout SimulatorReply, event: inout SimulatorEvent) {
         switch settings.fault {
         case .truncate?:
-            reply.body = Array(reply.body.prefix(max(1, reply.body.count / 2)))
+            reply.body = reply.body.getSlice(at: reply.body.readerIndex, length: max(1, reply.body.readableBytes / 2)) ?? reply.body
             event.outcome = .injected(.truncate)
         case .malformed?:
-            if let close = reply.body.lastIndex(of: UInt8(ascii: "<")) { reply.body.insert(contentsOf: Array("<<&".utf8), at: close) }
+            var bytes = Array(reply.body.readableBytesView)
+            if let close = bytes.lastIndex(of: UInt8(ascii: "<")) { bytes.insert(contentsOf: Array("<<&".utf8), at: close) }
+            reply.body = ByteBuffer(bytes: bytes)
             event.outcome = .injected(.malformed)
         case .reset?:
             reply.behaviour = .resetMidBody
@@ -168,7 +171,7 @@ final class HostService: Sendable {
 
     func faultReply(_ fault: SimulatedFault, request: SoapRequest, runtime: inout Runtime) -> SimulatorReply {
         let text = fault.render(relatesTo: request.messageID, messageID: newID(&runtime), machine: hostname)
-        return SimulatorReply(status: 500, headers: [SimulatorReply.soapContentType], body: Array(text.utf8))
+        return SimulatorReply(status: 500, headers: [SimulatorReply.soapContentType], body: ByteBuffer(string: text))
     }
 
     private func respond(to request: SoapRequest, user: String?, anonymous: Bool, runtime: inout Runtime,
@@ -183,11 +186,11 @@ final class HostService: Sendable {
         }
         if let size = request.maxEnvelopeSize, size < 8_192 { return fail(.encodingLimit(tooSmall: true)) }
         let envelopeLimit = min(request.maxEnvelopeSize ?? 153_600, settings.serverMaxEnvelopeSize)
-        let soap: Result<[UInt8], SimulatedFault>
+        let soap: Result<ByteBuffer, SimulatedFault>
         switch request.body {
         case .identify:
             let text = ResponseRenderer.identifyResponse(os: anonymous ? nil : os, securityProfiles: !anonymous)
-            return SimulatorReply(status: 200, headers: [SimulatorReply.soapContentType], body: Array(text.utf8))
+            return SimulatorReply(status: 200, headers: [SimulatorReply.soapContentType], body: ByteBuffer(string: text))
         case .get: soap = get(request, runtime: &runtime)
         case .enumerate(let body): soap = enumerate(request, body, user: user ?? "", limit: envelopeLimit, runtime: &runtime)
         case .pull(let context, let maxElements):
@@ -195,14 +198,15 @@ final class HostService: Sendable {
         case .release(let context):
             soap = runtime.contexts.removeValue(forKey: context) == nil
                 ? .failure(.invalidEnumerationContext())
-                : .success(Array(ResponseRenderer.envelope(action: WSManAction.release.responseAction, relatesTo: request.messageID,
-                                                           messageID: newID(&runtime), namespaces: ResponseRenderer.enumerationNamespaces, body: "").utf8))
+                : .success(ByteBuffer(string: ResponseRenderer.envelope(action: WSManAction.release.responseAction, relatesTo: request.messageID,
+                                                                        messageID: newID(&runtime), namespaces: ResponseRenderer.enumerationNamespaces,
+                                                                        body: "")))
         case .unknown:
             soap = .failure(request.action.map { SimulatedFault.actionNotSupported($0) } ?? .schemaValidation("The request has no known operation."))
         }
         switch soap {
         case .success(let bytes):
-            if bytes.count > envelopeLimit { return fail(.encodingLimit(tooSmall: false)) }
+            if bytes.readableBytes > envelopeLimit { return fail(.encodingLimit(tooSmall: false)) }
             return SimulatorReply(status: 200, headers: [SimulatorReply.soapContentType], body: bytes)
         case .failure(let fault): return fail(fault)
         }

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// What a simulated host saw and did for one request, so tests can wait on events instead of time.
 public struct SimulatorEvent: Sendable, Hashable {
     /// The operation a request asked for.
@@ -29,7 +31,8 @@ struct SimulatorReply: Sendable {
 
     var status: Int
     var headers: [(String, String)] = []
-    var body: [UInt8] = []
+    /// Built where the envelope is assembled and written to the socket as is (no copy in between).
+    var body = ByteBuffer()
     var delay: Duration = .zero
     var behaviour: Behaviour = .normal
 

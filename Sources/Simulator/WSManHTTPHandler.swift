@@ -44,7 +44,7 @@ final class WSManHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             guard let head else { return }
             self.head = nil
             if let refused {
-                write(status: refused, headers: [("Content-Type", "text/plain")], body: Array("\(refused.reasonPhrase)\n".utf8),
+                write(status: refused, headers: [("Content-Type", "text/plain")], body: ByteBuffer(string: "\(refused.reasonPhrase)\n"),
                       keepAlive: refused != .payloadTooLarge && head.isKeepAlive, context: context)
                 return
             }
@@ -76,10 +76,10 @@ final class WSManHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard context.channel.isActive else { return }
         let status = HTTPResponseStatus(statusCode: reply.status)
         if reply.behaviour == .resetMidBody {
-            var headers = baseHeaders(reply.headers, length: reply.body.count)
+            var headers = baseHeaders(reply.headers, length: reply.body.readableBytes)
             headers.replaceOrAdd(name: "Connection", value: "close")
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-            let half = context.channel.allocator.buffer(bytes: reply.body.prefix(reply.body.count / 2))
+            let half = reply.body.getSlice(at: reply.body.readerIndex, length: reply.body.readableBytes / 2) ?? ByteBuffer()
             context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(half))), promise: nil)
             context.close(promise: nil)
             return
@@ -95,12 +95,12 @@ final class WSManHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         return headers
     }
 
-    private func write(status: HTTPResponseStatus, headers: [(String, String)], body: [UInt8], keepAlive: Bool,
+    private func write(status: HTTPResponseStatus, headers: [(String, String)], body: ByteBuffer, keepAlive: Bool,
                        context: ChannelHandlerContext) {
-        var fields = baseHeaders(headers, length: body.count)
+        var fields = baseHeaders(headers, length: body.readableBytes)
         if !keepAlive { fields.add(name: "Connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: fields))), promise: nil)
-        if !body.isEmpty { context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil) }
+        if body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if !keepAlive { done.whenComplete { _ in context.close(promise: nil) } }
     }
