@@ -68,9 +68,9 @@ extension HostService {
         case .success(let found): list = found
         case .failure(let fault): return .failure(fault)
         }
-        let schema = runtime.state.schema(of: className)
-        let known = Set((schema?.properties.map { $0.name.lowercased() } ?? []) + ["disconnectedsessions", "totalsessions"])
         if let query {
+            let schema = runtime.state.schema(of: className)
+            let known = Set((schema?.properties.map { $0.name.lowercased() } ?? []) + ["disconnectedsessions", "totalsessions"])
             let named = (query.properties ?? []) + query.referencedProperties
             if let unknown = named.first(where: { !known.contains($0.lowercased()) }) {
                 return .failure(.cannotProcessFilter("The query names a property the class does not have: \(unknown.prefix(100)). "))
@@ -79,7 +79,7 @@ extension HostService {
         // Contexts idle past the timeout are dropped here, as Windows' enumeration garbage-collection
         // timer would, so abandoned enumerations neither hold memory nor count against the quota.
         let now = settings.clock.now()
-        runtime.contexts = runtime.contexts.filter { now - $0.value.lastUsed <= settings.idleTimeout }
+        for (id, context) in runtime.contexts where now - context.lastUsed > settings.idleTimeout { runtime.contexts[id] = nil }
         // Quota: open enumerations plus requests in flight, per user, as Windows counts operations.
         let open = runtime.contexts.values.filter { $0.user == user }.count + (runtime.inFlight[user] ?? 0)
         runtime.enumerateCount += 1

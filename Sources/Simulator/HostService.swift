@@ -162,11 +162,25 @@ final class HostService: Sendable {
         }
     }
 
+    /// A message or context id as Windows writes them (`uuid:` and an uppercase version-4 UUID), from
+    /// the host's seeded generator, so a seeded fleet answers the same ids run after run.
     func newID(_ runtime: inout Runtime) -> String {
         let a = runtime.ids.next(), b = runtime.ids.next()
-        let hex = String(format: "%016llX%016llX", a, b)
-        let c = Array(hex)
-        return "uuid:\(String(c[0..<8]))-\(String(c[8..<12]))-4\(String(c[13..<16]))-A\(String(c[17..<20]))-\(String(c[20..<32]))"
+        let hex = Array("0123456789ABCDEF".utf8)
+        var digits = [UInt8](repeating: 0, count: 32)
+        for index in 0..<16 {
+            digits[index] = hex[Int((a >> (60 - 4 * UInt64(index))) & 0xF)]
+            digits[16 + index] = hex[Int((b >> (60 - 4 * UInt64(index))) & 0xF)]
+        }
+        digits[12] = UInt8(ascii: "4")   // version 4
+        digits[16] = UInt8(ascii: "A")   // RFC 4122 variant
+        var id = Array("uuid:".utf8)
+        id.reserveCapacity(41)
+        for (index, digit) in digits.enumerated() {
+            if index == 8 || index == 12 || index == 16 || index == 20 { id.append(UInt8(ascii: "-")) }
+            id.append(digit)
+        }
+        return String(decoding: id, as: UTF8.self)
     }
 
     func faultReply(_ fault: SimulatedFault, request: SoapRequest, runtime: inout Runtime) -> SimulatorReply {

@@ -84,17 +84,16 @@ enum ResponseRenderer {
 
     /// A complete envelope with Windows' header order: Action, MessageID, To, RelatesTo.
     static func envelope(action: String, relatesTo: String?, messageID: String, namespaces: String, body: String) -> String {
-        var out = "<s:Envelope xml:lang=\"en-US\" \(namespaces)><s:Header><a:Action>\(action)</a:Action>"
-        out += "<a:MessageID>\(messageID)</a:MessageID><a:To>\(WSManNamespace.anonymous)</a:To>"
-        if let relatesTo { out += "<a:RelatesTo>\(escape(relatesTo))</a:RelatesTo>" }
-        return out + "</s:Header><s:Body>\(body)</s:Body></s:Envelope>"
+        let (head, tail) = envelopeParts(action: action, relatesTo: relatesTo, messageID: messageID, namespaces: namespaces)
+        return head + body + tail
     }
 
     /// The envelope up to and including `<s:Body>`, and from `</s:Body>` on, for bodies assembled as bytes.
     static func envelopeParts(action: String, relatesTo: String?, messageID: String, namespaces: String) -> (String, String) {
-        let whole = envelope(action: action, relatesTo: relatesTo, messageID: messageID, namespaces: namespaces, body: "")
-        let split = whole.range(of: "</s:Body>")!
-        return (String(whole[..<split.lowerBound]), String(whole[split.lowerBound...]))
+        var head = "<s:Envelope xml:lang=\"en-US\" \(namespaces)><s:Header><a:Action>\(action)</a:Action>"
+        head += "<a:MessageID>\(messageID)</a:MessageID><a:To>\(WSManNamespace.anonymous)</a:To>"
+        if let relatesTo { head += "<a:RelatesTo>\(escape(relatesTo))</a:RelatesTo>" }
+        return (head + "</s:Header><s:Body>", "</s:Body></s:Envelope>")
     }
 
     static let enumerationNamespaces = "xmlns:s=\"\(WSManNamespace.soap)\" xmlns:a=\"\(WSManNamespace.addressing)\" xmlns:n=\"\(WSManNamespace.enumeration)\" xmlns:w=\"\(WSManNamespace.wsman)\""
