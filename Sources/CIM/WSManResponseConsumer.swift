@@ -25,6 +25,11 @@ final class WSManResponseConsumer: HTTPResponseConsumer {
     private(set) var status = 0
     private(set) var bodyBytes = 0
     private var parsesBody = false
+    /// The body's announced length (0 when not announced), capped at `maxInboxReservation`.
+    private var expectedBytes = 0
+    /// A WS-Man envelope is at most what the client asked for (512,000 bytes); past that the inbox
+    /// grows as arrays do.
+    private static let maxInboxReservation = 512_000
 
     private struct Inbox {
         var bytes: [UInt8] = []
@@ -39,6 +44,7 @@ final class WSManResponseConsumer: HTTPResponseConsumer {
     func didReceiveHead(_ head: HTTPResponseHead) throws {
         status = head.status
         parsesBody = head.status == 200 || head.status == 500
+        expectedBytes = min(head.contentLength ?? 0, Self.maxInboxReservation)
     }
 
     func didReceive(_ chunk: UnsafeRawBufferPointer) throws {
@@ -46,6 +52,12 @@ final class WSManResponseConsumer: HTTPResponseConsumer {
         guard parsesBody else { return }
         let scheduling: Result<Bool, WSManParseError> = inbox.withLock { inbox in
             if let failure = inbox.failure { return .failure(failure) }
+            // When the parser falls behind, the rest of the body lands here: room for all of it at
+            // once spares growing by doubling (copies, and buffers large enough to be mapped afresh).
+            if inbox.bytes.count + chunk.count > inbox.bytes.capacity {
+                let stillToCome = expectedBytes - (bodyBytes - chunk.count)   // this chunk included
+                inbox.bytes.reserveCapacity(inbox.bytes.count + max(chunk.count, stillToCome))
+            }
             inbox.bytes.append(contentsOf: chunk)
             defer { inbox.isScheduled = true }
             return .success(!inbox.isScheduled)

@@ -55,7 +55,7 @@ public struct HTTPResponseHead: Sendable, Hashable {
     }
 
     /// The `Content-Length` value, when present and valid.
-    var contentLength: Int? { self["Content-Length"].flatMap { Int($0.trimmingWhitespace()) } }
+    public var contentLength: Int? { self["Content-Length"].flatMap { Int($0.trimmingWhitespace()) } }
 }
 
 extension String {
