@@ -27,9 +27,9 @@ final class WSManResponseConsumer: HTTPResponseConsumer {
     private var parsesBody = false
     /// The body's announced length (0 when not announced), capped at `maxInboxReservation`.
     private var expectedBytes = 0
-    /// A WS-Man envelope is at most what the client asked for (512,000 bytes); past that the inbox
-    /// grows as arrays do.
-    private static let maxInboxReservation = 512_000
+    /// No announced length makes the inbox reserve more than this at once (a sanity bound; the
+    /// transport refuses bodies past the connection's `maxResponseBytes` anyway).
+    private static let maxInboxReservation = 16 << 20
 
     private struct Inbox {
         var bytes: [UInt8] = []
@@ -52,11 +52,13 @@ final class WSManResponseConsumer: HTTPResponseConsumer {
         guard parsesBody else { return }
         let scheduling: Result<Bool, WSManParseError> = inbox.withLock { inbox in
             if let failure = inbox.failure { return .failure(failure) }
-            // When the parser falls behind, the rest of the body lands here: room for all of it at
-            // once spares growing by doubling (copies, and buffers large enough to be mapped afresh).
-            if inbox.bytes.count + chunk.count > inbox.bytes.capacity {
-                let stillToCome = expectedBytes - (bodyBytes - chunk.count)   // this chunk included
-                inbox.bytes.reserveCapacity(inbox.bytes.count + max(chunk.count, stillToCome))
+            // A chunk that does not fit makes room for the rest of the announced body at once, in
+            // case the parser falls behind and all of it lands here: growing by doubling instead
+            // copies, and makes buffers large enough to be mapped afresh. Past the announced
+            // length (or with none), `append` grows the inbox geometrically as usual.
+            let stillToCome = expectedBytes - (bodyBytes - chunk.count)   // this chunk included
+            if inbox.bytes.count + chunk.count > inbox.bytes.capacity, stillToCome > chunk.count {
+                inbox.bytes.reserveCapacity(inbox.bytes.count + stillToCome)
             }
             inbox.bytes.append(contentsOf: chunk)
             defer { inbox.isScheduled = true }

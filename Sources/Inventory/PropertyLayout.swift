@@ -84,8 +84,12 @@ struct StoredProperties {
         let layout = try layouts[layoutID] ?? {
             let text = try String.fetchOne(db.cachedStatement(sql: "SELECT positions FROM property_layout WHERE id = ?"),
                                            arguments: [layoutID])
-            guard let text, let positions = JSONMembers(Array(text.utf8)) else {
-                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "property layout \(layoutID) is missing or not a JSON object")
+            // Values are paired with names by order; the positions the views use must say the same.
+            guard let text, let positions = JSONMembers(Array(text.utf8)),
+                  positions.members.enumerated().allSatisfy({ positions.bytes[$1.value].elementsEqual(String($0).utf8) })
+            else {
+                throw DatabaseError(resultCode: .SQLITE_CORRUPT,
+                                    message: "property layout \(layoutID) is missing or not names numbered 0, 1, 2, … in order")
             }
             layouts[layoutID] = positions
             return positions

@@ -8,7 +8,7 @@ import GRDBSQLite
 /// cells, valid until the cursor moves on.
 ///
 /// ```swift
-/// let statement = try db.cachedStatement(sql: "SELECT id, properties FROM instance_content WHERE id = ?")
+/// let statement = try db.cachedStatement(sql: "SELECT id, property_values FROM instance_content WHERE id = ?")
 /// let rows = try Row.fetchCursor(statement, arguments: [id])
 /// let columns = SQLiteColumns(statement)
 /// while try rows.next() != nil { use(columns.int64(0), columns.bytes(1)) }

@@ -81,7 +81,7 @@ extension SnapshotStore {
                     id INTEGER PRIMARY KEY,
                     positions TEXT NOT NULL UNIQUE
                 );
-                ALTER TABLE instance_content ADD COLUMN layout_id INTEGER REFERENCES property_layout(id);
+                ALTER TABLE instance_content ADD COLUMN layout_id INTEGER;
                 """)
             try PropertyLayout.convertStoredObjects(db)
             try db.execute(sql: """
@@ -110,7 +110,7 @@ extension SnapshotStore {
             if readOnly {
                 let complete = try pool.read { db in try migrator.hasCompletedMigrations(db) }
                 guard complete else {
-                    throw StoreError(.invalidArgument, path: path, "the database needs migrating, and another process is doing it; try again")
+                    throw StoreError(.invalidArgument, path: path, "not a cimsweep database (it has none of cimsweep's tables); `cimsweep collect --db \(path)` makes one")
                 }
                 return try pool.read { db in
                     try Int64.fetchOne(db, sql: "SELECT id FROM volatility_epoch WHERE signature = ?", arguments: [signature])
@@ -127,26 +127,43 @@ extension SnapshotStore {
         }
     }
 
-    /// Migrates the database at `path` when an older cimsweep wrote it (it lacks some of `migrator`'s
-    /// migrations), with a read-write store opened for that alone.
+    /// Migrates the database at `path` when an older cimsweep wrote it (it has some of `migrator`'s
+    /// migrations, not all), with a read-write store opened for that alone. Not while a sweep runs
+    /// (an older collector would fail midway), and never a file cimsweep did not make.
     static func migrateIfOlder(path: String, schemas: CimSchemaRegistry) throws(StoreError) {
-        let pending: Bool
+        guard try migrationState(path: path) == .older else { return }
+        let lock: SweepLock
+        do { lock = try SweepLock(databasePath: path, mode: .failIfHeld) } catch {
+            throw StoreError(error.kind, path: path,
+                             "an older cimsweep wrote this database and a sweep is running on it; it is migrated to this version's format once no sweep runs (\(error.detail))")
+        }
+        defer { lock.release() }
+        do {
+            _ = try SnapshotStore(path: path, schemas: schemas, readOnly: false, memoryMap: 0)
+        } catch {
+            // Another command may have migrated it meanwhile: then there is nothing left to do.
+            if (try? migrationState(path: path)) == .current { return }
+            guard error.kind == .notReadOnly || error.kind == .io else { throw error }
+            throw StoreError(.invalidArgument, path: path,
+                             "an older cimsweep wrote this database; it must be migrated once, which needs write access (\(error.detail))")
+        }
+    }
+
+    enum MigrationState { case current, older, notCimsweep, newer }
+
+    /// Which migrations the database at `path` has, read without writing.
+    static func migrationState(path: String) throws(StoreError) -> MigrationState {
         do {
             var configuration = Configuration()
             configuration.readonly = true
             let queue = try DatabaseQueue(path: path, configuration: configuration)
-            pending = try queue.read { db in
-                try !migrator.hasBeenSuperseded(db) && !migrator.hasCompletedMigrations(db)
+            return try queue.read { db in
+                if try migrator.hasBeenSuperseded(db) { return .newer }
+                if try migrator.hasCompletedMigrations(db) { return .current }
+                return try migrator.appliedIdentifiers(db).isEmpty ? .notCimsweep : .older
             }
         } catch {
             throw StoreError.wrapping(error, path: path, during: "opening the database")
-        }
-        guard pending else { return }
-        do {
-            _ = try SnapshotStore(path: path, schemas: schemas, readOnly: false, memoryMap: 0)
-        } catch where error.kind == .notReadOnly || error.kind == .io {
-            throw StoreError(.invalidArgument, path: path,
-                             "an older cimsweep wrote this database; it must be migrated once, which needs write access (\(error.detail))")
         }
     }
 

@@ -164,9 +164,11 @@ final class HostService: Sendable {
 
     /// A message or context id as Windows writes them (`uuid:` and an uppercase version-4 UUID), from
     /// the host's seeded generator, so a seeded fleet answers the same ids run after run.
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
     func newID(_ runtime: inout Runtime) -> String {
         let a = runtime.ids.next(), b = runtime.ids.next()
-        let hex = Array("0123456789ABCDEF".utf8)
+        let hex = Self.hexDigits
         var digits = [UInt8](repeating: 0, count: 32)
         for index in 0..<16 {
             digits[index] = hex[Int((a >> (60 - 4 * UInt64(index))) & 0xF)]

@@ -97,3 +97,29 @@ extension StoreMigrationTests {
         #expect(try store.snapshots().map(\.status) == [.complete])
     }
 }
+
+extension StoreMigrationTests {
+    @Test func aSweepHoldingTheLockKeepsAV1DatabaseAsItIs() throws {
+        let directory = try TemporaryDirectory()
+        let path = try Self.v1Database(in: directory, objects: Self.objects)
+        let lock = try SweepLock(databasePath: path, mode: .failIfHeld)
+        let refused = #expect(throws: StoreError.self) { try SnapshotStore(path: path, readOnly: true) }
+        #expect(refused?.kind == .locked)
+        #expect(try SnapshotStore.migrationState(path: path) == .older)
+        lock.release()
+        _ = try SnapshotStore(path: path, readOnly: true)
+        #expect(try SnapshotStore.migrationState(path: path) == .current)
+    }
+
+    @Test func aReadOnlyOpenNeverWritesToAnotherProgramsDatabase() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("other.db")
+        try DatabaseQueue(path: path).write { db in try db.execute(sql: "CREATE TABLE notes (text TEXT)") }
+        let refused = #expect(throws: StoreError.self) { try SnapshotStore(path: path, readOnly: true) }
+        #expect(refused?.detail.contains("not a cimsweep database") == true)
+        let tables = try DatabaseQueue(path: path).read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        }
+        #expect(tables == ["notes"])
+    }
+}
