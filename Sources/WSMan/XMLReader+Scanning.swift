@@ -5,8 +5,8 @@ import Foundation
 /// finishes its token, says the buffer ended first (`needMore`, nothing consumed), or fails.
 extension XMLReader {
     enum NameScan { case end(Int), needMore, invalid(Int) }
-    enum Step { case end(Int), needMore, failed(Failure) }
-    enum Reference { case scalar(UInt32, length: Int), needMore, failed(Failure) }
+    enum Step { case end(Int), needMore; indirect case failed(Failure) }
+    enum Reference { case scalar(UInt32, length: Int), needMore; indirect case failed(Failure) }
 
     /// The end of the XML name starting at `start`.
     func scanName(from start: Int) -> NameScan {

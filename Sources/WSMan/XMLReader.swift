@@ -22,7 +22,7 @@ struct XMLReader {
         case text(UnsafePointer<UInt8>, Int)
         /// The buffer ends inside a token (or is used up).
         case needMore
-        case failed(Failure)
+        indirect case failed(Failure)
     }
 
     struct Attribute {
