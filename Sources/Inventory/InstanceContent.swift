@@ -50,80 +50,96 @@ struct InstanceContent: Sendable {
          scratch: inout ContentScratch, text: inout [UInt8]) {
         self.classIndex = classIndex
         self.layoutIndex = layoutIndex
-        // The scratch buffers are moved out (not copied) so that writing to them never copies them,
-        // and moved back at the end.
-        var stable = scratch.stable, volatileBytes = scratch.volatile
-        scratch = ContentScratch()
         let members = instance.members
-        stable.removeAll(keepingCapacity: true)
-        volatileBytes.removeAll(keepingCapacity: true)
+        // Each part is written through a pointer into one scratch buffer (an instance has ~40
+        // members: an Array append per piece cost more than the copying), then the stored part is
+        // appended to `text` at once. Member ranges are disjoint pieces of the wire object, so no
+        // part outgrows the wire object plus its own brackets, separators and names.
+        let wireCount = instance.object.count
+        let identityBound = layout.identity.map { names in names.reduce(2 + wireCount) { $0 + $1.key.count + 5 } } ?? 0
+        let storedBound = wireCount + 2 + identityBound
+        let stableBound = layout.stableHeader.count + wireCount + 2
+        let volatileBound = wireCount + 2
+        var buffer = scratch.bytes
+        scratch.bytes = []   // so that `buffer` is its only owner and writing never copies it
+        if buffer.count < storedBound + stableBound + volatileBound {
+            buffer = [UInt8](repeating: 0, count: max(storedBound + stableBound + volatileBound, buffer.count * 2))
+        }
         let valuesStart = text.count
-        var identityStart = valuesStart
-        instance.object.withUnsafeBufferPointer { wire in
-            text.append(UInt8(ascii: "["))
-            for (position, member) in members.enumerated() {
-                if position > 0 { text.append(UInt8(ascii: ",")) }
-                text.append(contentsOf: UnsafeBufferPointer(rebasing: wire[member.valueStart..<member.end]))
-            }
-            text.append(UInt8(ascii: "]"))
-            // The identity's bytes follow the values in `text`.
-            identityStart = text.count
-            stable.append(contentsOf: layout.stableHeader)
-            Self.appendObjectBody(layout.sortedStable, of: members, from: wire, to: &stable)
-            stable.append(contentsOf: "}}".utf8)
-            volatileBytes.append(UInt8(ascii: "{"))
-            Self.appendObjectBody(layout.sortedVolatile, of: members, from: wire, to: &volatileBytes)
-            volatileBytes.append(UInt8(ascii: "}"))
-            if let names = layout.identity {
-                text.append(UInt8(ascii: "{"))
-                for (position, name) in names.enumerated() {
-                    if position > 0 { text.append(UInt8(ascii: ",")) }
-                    text.append(contentsOf: name.key)
-                    if let index = name.member {
-                        let member = members[index]
-                        text.append(contentsOf: UnsafeBufferPointer(rebasing: wire[member.valueStart..<member.end]))
-                    } else {
-                        text.append(contentsOf: "null".utf8)
-                    }
-                }
-                text.append(UInt8(ascii: "}"))
-            }
-        }
-        values = valuesStart..<identityStart
-        identity = layout.identity == nil ? nil : identityStart..<text.count
-
+        var valuesCount = 0, storedCount = 0
         var stableHasher = SHA256()
-        stableHasher.update(data: stable)
-        stableHasher.update(data: Self.newline)
-        if layout.identity == nil {
-            stableHasher.update(data: Self.null)   // no identity hashes as JSON null
-        } else {
-            text.withUnsafeBytes { stableHasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[identityStart...])) }
-        }
-        let stableDigest = stableHasher.finalize()
         var hasher = SHA256()
-        stableHash = stableDigest.withUnsafeBytes { digest in
-            hasher.update(bufferPointer: digest)
-            return InlineDigest(UnsafeRawBufferPointer(rebasing: digest.prefix(16)))
-        }
-        hasher.update(data: Self.newline)
-        hasher.update(data: volatileBytes)
-        hash = hasher.finalize().withUnsafeBytes { InlineDigest($0) }
+        var stablePrefix = InlineDigest(UnsafeRawBufferPointer(start: nil, count: 0))
+        buffer.withUnsafeMutableBufferPointer { out in
+            instance.object.withUnsafeBufferPointer { wire in
+                var stored = BytePen(out.baseAddress!, capacity: storedBound)
+                stored.put(UInt8(ascii: "["))
+                for (position, member) in members.enumerated() {
+                    if position > 0 { stored.put(UInt8(ascii: ",")) }
+                    stored.put(UnsafeBufferPointer(rebasing: wire[member.valueStart..<member.end]))
+                }
+                stored.put(UInt8(ascii: "]"))
+                valuesCount = stored.count
+                if let names = layout.identity {
+                    stored.put(UInt8(ascii: "{"))
+                    for (position, name) in names.enumerated() {
+                        if position > 0 { stored.put(UInt8(ascii: ",")) }
+                        stored.put(name.key)
+                        if let index = name.member {
+                            let member = members[index]
+                            stored.put(UnsafeBufferPointer(rebasing: wire[member.valueStart..<member.end]))
+                        } else {
+                            stored.put(Self.null)
+                        }
+                    }
+                    stored.put(UInt8(ascii: "}"))
+                }
+                storedCount = stored.count
+                text.append(contentsOf: stored.written)
 
-        scratch.stable = stable
-        scratch.volatile = volatileBytes
+                var stable = BytePen(out.baseAddress! + storedBound, capacity: stableBound)
+                stable.put(layout.stableHeader)
+                Self.putObjectBody(layout.sortedStable, of: members, from: wire, to: &stable)
+                stable.put(Self.closeStable)
+                stableHasher.update(bufferPointer: UnsafeRawBufferPointer(stable.written))
+                stableHasher.update(data: Self.newline)
+                if layout.identity == nil {
+                    stableHasher.update(data: Self.null)   // no identity hashes as JSON null
+                } else {
+                    stableHasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(stored.written)[valuesCount...]))
+                }
+
+                var volatile = BytePen(out.baseAddress! + storedBound + stableBound, capacity: volatileBound)
+                volatile.put(UInt8(ascii: "{"))
+                Self.putObjectBody(layout.sortedVolatile, of: members, from: wire, to: &volatile)
+                volatile.put(UInt8(ascii: "}"))
+                let stableDigest = stableHasher.finalize()
+                stablePrefix = stableDigest.withUnsafeBytes { digest in
+                    hasher.update(bufferPointer: digest)
+                    return InlineDigest(UnsafeRawBufferPointer(rebasing: digest.prefix(16)))
+                }
+                hasher.update(data: Self.newline)
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(volatile.written))
+            }
+        }
+        hash = hasher.finalize().withUnsafeBytes { InlineDigest($0) }
+        stableHash = stablePrefix
+        values = valuesStart..<(valuesStart + valuesCount)
+        identity = layout.identity == nil ? nil : (valuesStart + valuesCount)..<(valuesStart + storedCount)
+        scratch.bytes = buffer
     }
 
     private static let newline: [UInt8] = [0x0A]
     private static let null: [UInt8] = Array("null".utf8)
+    private static let closeStable: [UInt8] = Array("}}".utf8)
 
-    /// Appends the members at `order` (indexes into `members`), comma-separated.
-    private static func appendObjectBody(_ order: [Int], of members: [CimJSONMember], from wire: UnsafeBufferPointer<UInt8>,
-                                         to output: inout [UInt8]) {
+    /// Writes the members at `order` (indexes into `members`), comma-separated.
+    private static func putObjectBody(_ order: [Int], of members: [CimJSONMember], from wire: UnsafeBufferPointer<UInt8>,
+                                      to output: inout BytePen) {
         for (position, index) in order.enumerated() {
-            if position > 0 { output.append(UInt8(ascii: ",")) }
+            if position > 0 { output.put(UInt8(ascii: ",")) }
             let member = members[index]
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: wire[member.start..<member.end]))
+            output.put(UnsafeBufferPointer(rebasing: wire[member.start..<member.end]))
         }
     }
 
@@ -174,8 +190,39 @@ struct InlineDigest: Sendable, Comparable {
     }
 }
 
-/// Buffers reused from one instance to the next while a result set is encoded.
+/// The buffer reused from one instance to the next while a result set is encoded; its count is its
+/// capacity (the bytes are scratch, not content).
 struct ContentScratch {
-    var stable: [UInt8] = []
-    var volatile: [UInt8] = []
+    var bytes: [UInt8] = []
+}
+
+/// Writes bytes through a pointer into memory of a fixed capacity, checking each piece fits.
+private struct BytePen {
+    private let start: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    private(set) var count = 0
+
+    init(_ start: UnsafeMutablePointer<UInt8>, capacity: Int) {
+        self.start = start
+        self.capacity = capacity
+    }
+
+    var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: start, count: count) }
+
+    mutating func put(_ byte: UInt8) {
+        precondition(count < capacity, "BytePen overflow")
+        start[count] = byte
+        count += 1
+    }
+
+    mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        precondition(bytes.count <= capacity - count, "BytePen overflow")
+        guard let source = bytes.baseAddress else { return }
+        (start + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func put(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { put($0) }
+    }
 }
