@@ -91,12 +91,15 @@ extension HostService {
         if let properties = query?.properties { form = .fragment(properties); formKey = properties.map { $0.lowercased() }.joined(separator: ",") }
         else { form = .typed; formKey = "*" }
         let rendered = renderedItems(className: className, list: list, form: form, formKey: formKey, mode: body.mode, runtime: &runtime)
-        var selected: [[UInt8]] = []
-        selected.reserveCapacity(list.count)
-        for (offset, instance) in list.enumerated() {
-            if let query, !query.matches(instance) { continue }
-            if !selectorFilter.allSatisfy({ instance[$0.name]?.lexicalForm?.lowercased() == $0.value.lowercased() }) { continue }
-            selected.append(rendered[offset])
+        var selected = rendered
+        // Instances are only visited to filter them: an unfiltered enumeration (a sweep's) copies none.
+        if query != nil || !selectorFilter.isEmpty {
+            selected = list.indices.compactMap { offset -> [UInt8]? in
+                let instance = list[offset]
+                if let query, !query.matches(instance) { return nil }
+                if !selectorFilter.allSatisfy({ instance[$0.name]?.lexicalForm?.lowercased() == $0.value.lowercased() }) { return nil }
+                return rendered[offset]
+            }
         }
         let contextID = newID(&runtime)
         var context = EnumerationContext(items: selected[...], lastUsed: settings.clock.now(), user: user)
