@@ -30,7 +30,7 @@ let modelTargets: [Target] = [
 let wsmanTargets: [Target] = [
     .target(name: "WSMan", dependencies: ["CIMModel"], exclude: ["README.md"], swiftSettings: swiftSettings),
     .executableTarget(
-        name: "wsman-bench", dependencies: ["WSMan", "CIMModel"], path: "Benchmarks/WSManBench",
+        name: "wsman-bench", dependencies: ["WSMan", "CIMModel", "Inventory"], path: "Benchmarks/WSManBench",
         swiftSettings: swiftSettings),
     .testTarget(name: "WSManTests", dependencies: ["WSMan", "CIMModel", "CLibXML2"], swiftSettings: swiftSettings),
 ]

@@ -2,13 +2,15 @@
 //
 //   swift run -c release wsman-bench [path/to/shared/reference/corpus]
 //
-// Prints MB/s and instances/s (median of 7 runs), with items decoded as `CimInstance`s and as JSON
-// (the collector's form), for (a) the real txwinrm Win32_Process and
+// Prints MB/s and instances/s (median of 7 runs), with items decoded as `CimInstance`s, as JSON
+// (the collector's form), and as JSON encoded for the store as the collector does (`ResultSetEncoder`:
+// stored values, identity, two SHA-256 content addresses), for (a) the real txwinrm Win32_Process and
 // Win32_Service captures and (b) a synthetic 300-process PullResponse in Windows' exact shape
 // (corpus items repeated with fresh Handle/ProcessId values), and `xmllint --stream --noout` on the
 // same bytes (`--repeat`, 100 parses per run) as the ratio's denominator.
 import CIMModel
 import Foundation
+import Inventory
 import WSMan
 
 let corpus = URL(fileURLWithPath: CommandLine.arguments.dropFirst().first ?? "../shared/reference/corpus")
@@ -64,20 +66,36 @@ struct BenchError: Error, CustomStringConvertible {
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
+/// What is done with each parsed item.
+enum ItemUse: CaseIterable {
+    case instance, json, encodedJSON
+
+    var label: String {
+        switch self {
+        case .instance: "instances"
+        case .json: "JSON items"
+        case .encodedJSON: "JSON items encoded for the store"
+        }
+    }
+}
+
 /// Seconds per pass over `bodies` (median of 7 runs of `repeats` passes) and items per pass.
-func measureParser(_ bodies: [Body], repeats: Int, form: EnumerationItemForm) throws -> (seconds: Double, items: Int) {
+func measureParser(_ bodies: [Body], repeats: Int, use: ItemUse) throws -> (seconds: Double, items: Int) {
     var runs: [Double] = []
     var items = 0
     let clock = ContinuousClock()
+    let layouts = SharedLayouts()
     for _ in 0..<7 {
         items = 0
         let elapsed = try clock.measure {
             for _ in 0..<repeats {
                 for body in bodies {
+                    var encoder = ResultSetEncoder(schemas: .builtin, shared: layouts)
                     let parser = WSManResponseParser(WSManResponseContext(
                         expecting: body.kind, defaultClassName: body.className, defaultNamespace: "root/cimv2",
-                        itemForm: form)) { item in
+                        itemForm: use == .instance ? .instance : .json)) { item in
                         if item.instance != nil || item.json != nil { items += 1 }
+                        if use == .encodedJSON, let json = item.json { encoder.add(json) }
                     }
                     try parser.feed(body.bytes)
                     _ = try parser.finish()
@@ -122,11 +140,11 @@ func report(_ title: String, _ bodies: [Body], repeats: Int) throws {
     let megabytes = bytes / 1_000_000
     print(title)
     var seconds = 0.0
-    for (label, form) in [("instances", EnumerationItemForm.instance), ("JSON items", .json)] {
-        let (elapsed, items) = try measureParser(bodies, repeats: repeats, form: form)
-        print(String(format: "  WSManResponseParser, %@: %8.1f MB/s  %9.0f instances/s  (%.0f bytes, %d instances, %.3f ms per pass)",
-                     label, megabytes / elapsed, Double(items) / elapsed, bytes, items, elapsed * 1000))
-        seconds = elapsed
+    for use in ItemUse.allCases {
+        let (elapsed, items) = try measureParser(bodies, repeats: repeats, use: use)
+        print(String(format: "  WSManResponseParser, %@: %8.1f MB/s  %9.0f instances/s  %5.1f µs/instance  (%.0f bytes, %d instances, %.3f ms per pass)",
+                     use.label, megabytes / elapsed, Double(items) / elapsed, elapsed * 1e6 / Double(items), bytes, items, elapsed * 1000))
+        if use == .json { seconds = elapsed }
     }
     if let lint = try measureXmllint(bodies) {
         print(String(format: "  xmllint --stream:    %8.1f MB/s  (%.3f ms per pass)", megabytes / lint, lint * 1000))
