@@ -66,11 +66,7 @@ struct InstanceContent: Sendable {
             buffer = [UInt8](repeating: 0, count: max(storedBound + stableBound + volatileBound, buffer.count * 2))
         }
         let valuesStart = text.count
-        var valuesCount = 0, storedCount = 0
-        var stableHasher = SHA256()
-        var hasher = SHA256()
-        var stablePrefix = InlineDigest(UnsafeRawBufferPointer(start: nil, count: 0))
-        buffer.withUnsafeMutableBufferPointer { out in
+        let (valuesCount, storedCount, stableHash, hash) = buffer.withUnsafeMutableBufferPointer { out in
             instance.object.withUnsafeBufferPointer { wire in
                 var stored = BytePen(out.baseAddress!, capacity: storedBound)
                 stored.put(UInt8(ascii: "["))
@@ -79,7 +75,7 @@ struct InstanceContent: Sendable {
                     stored.put(UnsafeBufferPointer(rebasing: wire[member.valueStart..<member.end]))
                 }
                 stored.put(UInt8(ascii: "]"))
-                valuesCount = stored.count
+                let valuesCount = stored.count
                 if let names = layout.identity {
                     stored.put(UInt8(ascii: "{"))
                     for (position, name) in names.enumerated() {
@@ -94,9 +90,9 @@ struct InstanceContent: Sendable {
                     }
                     stored.put(UInt8(ascii: "}"))
                 }
-                storedCount = stored.count
                 text.append(contentsOf: stored.written)
 
+                var stableHasher = SHA256()
                 var stable = BytePen(out.baseAddress! + storedBound, capacity: stableBound)
                 stable.put(layout.stableHeader)
                 Self.putObjectBody(layout.sortedStable, of: members, from: wire, to: &stable)
@@ -113,17 +109,18 @@ struct InstanceContent: Sendable {
                 volatile.put(UInt8(ascii: "{"))
                 Self.putObjectBody(layout.sortedVolatile, of: members, from: wire, to: &volatile)
                 volatile.put(UInt8(ascii: "}"))
-                let stableDigest = stableHasher.finalize()
-                stablePrefix = stableDigest.withUnsafeBytes { digest in
+                var hasher = SHA256()
+                let stableHash = stableHasher.finalize().withUnsafeBytes { digest in
                     hasher.update(bufferPointer: digest)
                     return InlineDigest(UnsafeRawBufferPointer(rebasing: digest.prefix(16)))
                 }
                 hasher.update(data: Self.newline)
                 hasher.update(bufferPointer: UnsafeRawBufferPointer(volatile.written))
+                return (valuesCount, stored.count, stableHash, hasher.finalize().withUnsafeBytes { InlineDigest($0) })
             }
         }
-        hash = hasher.finalize().withUnsafeBytes { InlineDigest($0) }
-        stableHash = stablePrefix
+        self.hash = hash
+        self.stableHash = stableHash
         values = valuesStart..<(valuesStart + valuesCount)
         identity = layout.identity == nil ? nil : (valuesStart + valuesCount)..<(valuesStart + storedCount)
         scratch.bytes = buffer
