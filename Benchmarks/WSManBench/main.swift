@@ -13,8 +13,17 @@ import Foundation
 import Inventory
 import WSMan
 
+let usage = "usage: swift run -c release wsman-bench [path/to/shared/reference/corpus]"
+if let argument = CommandLine.arguments.dropFirst().first, argument.hasPrefix("-") {
+    print(usage)
+    exit(argument == "-h" || argument == "--help" ? 0 : 64)
+}
 let corpus = URL(fileURLWithPath: CommandLine.arguments.dropFirst().first ?? "../shared/reference/corpus")
 let captures = corpus.appendingPathComponent("zenoss-txwinrm")
+guard FileManager.default.fileExists(atPath: captures.path) else {
+    FileHandle.standardError.write(Data("wsman-bench: no captures at \(captures.path); pass the reference corpus directory\n\(usage)\n".utf8))
+    exit(66)
+}
 
 func load(_ name: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: captures.appendingPathComponent(name))) }
 
