@@ -40,6 +40,27 @@ struct WriteSessionTests {
         #expect(try reader.instances(snapshot: id, host: "a", namespace: "root/cimv2", className: "Win32_Process").count == 5)
     }
 
+    /// A host × class recorded again in the same snapshot replaces its row, committed or not.
+    @Test func recordingAResultAgainReplacesIt() throws {
+        let test = try TestStore()
+        let lock = try SweepLock(databasePath: test.path, mode: .failIfHeld)
+        defer { lock.release() }
+        let id = try test.store.beginSnapshot(profile: "default", hosts: ["a", "b"], startedAt: .at(1_800_000_000), lock: lock)
+        try test.store.withWriteSession { session throws(StoreError) in
+            try session.add(Self.prepared(id, host: "a", processes: 5))
+            try session.add(Self.prepared(id, host: "b", processes: 2))
+            try session.commit()
+            try session.add(Self.prepared(id, host: "a", processes: 7))
+            try session.add(Self.prepared(id, host: "b", processes: 3))
+            try session.add(Self.prepared(id, host: "b", processes: 4))   // twice in one transaction
+            try session.commit()
+        }
+        let counts = Dictionary(uniqueKeysWithValues: try test.store.observations(id).map { ($0.host, $0.instanceCount) })
+        #expect(counts == ["a": 7, "b": 4])
+        #expect(try test.store.instances(snapshot: id, host: "a", namespace: "root/cimv2", className: "Win32_Process").count == 7)
+        #expect(try test.store.instances(snapshot: id, host: "b", namespace: "root/cimv2", className: "Win32_Process").count == 4)
+    }
+
     @Test func aRefusedResultRollsBackEverythingUncommitted() throws {
         let test = try TestStore()
         let lock = try SweepLock(databasePath: test.path, mode: .failIfHeld)
