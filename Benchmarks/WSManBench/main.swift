@@ -15,8 +15,12 @@ import WSMan
 
 let usage = "usage: swift run -c release wsman-bench [path/to/shared/reference/corpus]"
 if let argument = CommandLine.arguments.dropFirst().first, argument.hasPrefix("-") {
+    guard argument == "-h" || argument == "--help" else {
+        FileHandle.standardError.write(Data("wsman-bench: unknown option \(argument)\n\(usage)\n".utf8))
+        exit(64)
+    }
     print(usage)
-    exit(argument == "-h" || argument == "--help" ? 0 : 64)
+    exit(0)
 }
 let corpus = URL(fileURLWithPath: CommandLine.arguments.dropFirst().first ?? "../shared/reference/corpus")
 let captures = corpus.appendingPathComponent("zenoss-txwinrm")
